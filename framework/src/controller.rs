@@ -1,0 +1,78 @@
+//! Controllers: what `#[controller]` registers, and how a handler is bound to
+//! its controller instance once at start-up.
+
+use std::any::{Any, TypeId};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::request::RequestContext;
+use crate::response::Response;
+use crate::routing::RouteDef;
+
+/// A constructed controller, shared by all its handlers.
+pub type Instance = Arc<dyn Any + Send + Sync>;
+
+/// The future a handler returns.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// A handler bound to its controller instance.
+pub type BoundHandler = Box<dyn Fn(RequestContext) -> HandlerFuture + Send + Sync>;
+
+/// Implemented by `#[controller]` for the type of the `impl` block; a module
+/// lists such types in `controllers = [...]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a controller",
+    label = "not a controller",
+    note = "add `#[controller]` (or `#[controller(\"prefix\")]`) to an `impl {Self}` block with route handlers"
+)]
+pub trait Controller: Send + Sync + 'static {
+    /// The static description emitted by `#[controller]`.
+    fn definition() -> &'static ControllerDef;
+}
+
+/// What `#[controller]` emits for one `impl` block.
+pub struct ControllerDef {
+    /// The type's name, for messages.
+    pub name: &'static str,
+    /// The type's `TypeId`.
+    pub type_id: fn() -> TypeId,
+    /// `#[controller(host = "...")]`.
+    pub host: Option<&'static str>,
+    /// The handlers, in declaration order.
+    pub routes: &'static [RouteDef],
+    /// Builds the controller.
+    pub construct: fn() -> Instance,
+}
+
+impl std::fmt::Debug for ControllerDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControllerDef")
+            .field("name", &self.name)
+            .field("routes", &self.routes)
+            .finish()
+    }
+}
+
+/// The `inventory` entry for a controller.
+pub struct ControllerRegistration(pub &'static ControllerDef);
+inventory::collect!(ControllerRegistration);
+
+/// Builds a controller with `Default` (until it has injected dependencies).
+pub fn construct_default<C: Default + Send + Sync + 'static>() -> Instance {
+    Arc::new(C::default())
+}
+
+/// Recovers the concrete controller from an [`Instance`].
+pub fn downcast<C: Send + Sync + 'static>(instance: Instance) -> Option<Arc<C>> {
+    instance.downcast::<C>().ok()
+}
+
+/// Boxes a handler closure into a [`BoundHandler`].
+pub fn bound<F, Fut>(handler: F) -> BoundHandler
+where
+    F: Fn(RequestContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
+{
+    Box::new(move |ctx| Box::pin(handler(ctx)))
+}

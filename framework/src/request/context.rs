@@ -1,0 +1,108 @@
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use super::{PathParams, RequestBody};
+use crate::app::AppShared;
+use crate::routing::Endpoint;
+
+/// The request head, shared (behind an `Arc`) by injectors such as
+/// [`Req`](crate::Req) and [`Headers`](crate::Headers) once one asks for it.
+#[derive(Debug)]
+pub struct RequestHead {
+    pub(crate) parts: http::request::Parts,
+    pub(crate) params: PathParams,
+    pub(crate) peer: Option<SocketAddr>,
+    pub(crate) app: Arc<AppShared>,
+    pub(crate) endpoint: usize,
+}
+
+impl RequestHead {
+    /// Method, URI, version, headers and extensions.
+    pub fn parts(&self) -> &http::request::Parts {
+        &self.parts
+    }
+
+    /// The address of the peer that opened the connection.
+    pub fn peer_addr(&self) -> Option<SocketAddr> {
+        self.peer
+    }
+
+    pub(crate) fn endpoint(&self) -> &Endpoint {
+        self.app.router.endpoint(self.endpoint)
+    }
+
+    /// The raw (percent-encoded) value of path parameter `name`.
+    pub(crate) fn raw_param(&self, name: &str) -> Option<&str> {
+        let endpoint = self.endpoint();
+        let index = endpoint.param_index(name)?;
+        // An empty wildcard (`/files/` for `/files/*`) matched the alias route,
+        // which has no value for it.
+        Some(self.params.raw(self.parts.uri.path(), index).unwrap_or(""))
+    }
+
+    pub(crate) fn app(&self) -> &AppShared {
+        &self.app
+    }
+}
+
+// Inline on purpose: most handlers never share the head, and the context
+// already lives in the handler's boxed future, so boxing it would cost an
+// allocation per request for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Head {
+    Owned(RequestHead),
+    Shared(Arc<RequestHead>),
+    /// Only while `shared_head` moves the head into its `Arc`.
+    Moving,
+}
+
+/// Everything injectors read a request from. Handlers never see it: they
+/// declare injectors (`Param<T>`, `Body<T>`, `Req`, ...) instead.
+pub struct RequestContext {
+    head: Head,
+    body: Option<RequestBody>,
+}
+
+impl RequestContext {
+    pub(crate) fn new(head: RequestHead, body: RequestBody) -> Self {
+        RequestContext {
+            head: Head::Owned(head),
+            body: Some(body),
+        }
+    }
+
+    /// The request head.
+    pub fn head(&self) -> &RequestHead {
+        match &self.head {
+            Head::Owned(h) => h,
+            Head::Shared(h) => h,
+            Head::Moving => unreachable!("the head is only moving inside shared_head"),
+        }
+    }
+
+    /// The head behind an `Arc`, for injectors that keep it (`Req`, `Headers`).
+    /// The first call moves it into the `Arc`; later calls clone the `Arc`.
+    pub fn shared_head(&mut self) -> Arc<RequestHead> {
+        let shared = match std::mem::replace(&mut self.head, Head::Moving) {
+            Head::Owned(head) => Arc::new(head),
+            Head::Shared(head) => head,
+            Head::Moving => unreachable!("the head is only moving inside shared_head"),
+        };
+        self.head = Head::Shared(Arc::clone(&shared));
+        shared
+    }
+
+    /// Takes the body; `None` if an injector already took it.
+    pub fn take_body(&mut self) -> Option<RequestBody> {
+        self.body.take()
+    }
+}
+
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("method", &self.head().parts.method)
+            .field("uri", &self.head().parts.uri)
+            .finish()
+    }
+}

@@ -1,0 +1,382 @@
+use std::collections::HashMap;
+
+use http::header::{HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+
+use super::{ArgKind, HostPattern, RouteDef, RouteMethod};
+use crate::controller::{BoundHandler, ControllerDef, Instance};
+use crate::request::PathParams;
+use crate::request::params::MAX_PARAMS;
+
+/// One handler, ready to serve: everything the macros declared is turned into
+/// header values and status codes here, once, so the request path only copies.
+pub(crate) struct Endpoint {
+    pub(crate) def: &'static RouteDef,
+    pub(crate) controller: &'static str,
+    pub(crate) handler: BoundHandler,
+    pub(crate) host: Option<HostPattern>,
+    /// 200, 201 for POST, or `#[http_code]`.
+    pub(crate) status: StatusCode,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) redirect: Option<(StatusCode, HeaderValue)>,
+    /// The full path with the global prefix, in Nest syntax.
+    pub(crate) path: String,
+}
+
+impl Endpoint {
+    pub(crate) fn param_index(&self, name: &str) -> Option<usize> {
+        self.def.params.iter().position(|p| *p == name)
+    }
+
+    pub(crate) fn label(&self) -> String {
+        format!("{}::{}", self.controller, self.def.handler)
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} {} ({})",
+            self.def.method.as_str(),
+            self.path,
+            self.label()
+        )
+    }
+}
+
+/// A route conflict or an invalid route, found while building the router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteConflict(pub(crate) String);
+
+impl std::fmt::Display for RouteConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The result of one lookup.
+pub(crate) enum Lookup {
+    Found {
+        endpoint: usize,
+        params: PathParams,
+    },
+    /// No OPTIONS handler, but the path exists: Express answers with `Allow`.
+    AutoOptions(String),
+    NotFound,
+}
+
+const METHOD_COUNT: usize = 8;
+const ALL_METHODS: [RouteMethod; METHOD_COUNT] = [
+    RouteMethod::Get,
+    RouteMethod::Post,
+    RouteMethod::Put,
+    RouteMethod::Patch,
+    RouteMethod::Delete,
+    RouteMethod::Options,
+    RouteMethod::Head,
+    RouteMethod::All,
+];
+
+/// One matchit router per method, so `GET /cats/:id` and `DELETE /cats/:cat_id`
+/// can coexist as they do in Express; each value is a list of endpoints that
+/// differ only by host pattern.
+pub(crate) struct Router {
+    endpoints: Vec<Endpoint>,
+    methods: [matchit::Router<usize>; METHOD_COUNT],
+    slots: Vec<Vec<usize>>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.endpoints.iter().map(Endpoint::describe))
+            .finish()
+    }
+}
+
+fn escape(prefix: &str) -> String {
+    prefix.replace('{', "{{").replace('}', "}}")
+}
+
+impl Router {
+    pub(crate) fn endpoint(&self, index: usize) -> &Endpoint {
+        &self.endpoints[index]
+    }
+
+    pub(crate) fn endpoints(&self) -> impl Iterator<Item = &Endpoint> {
+        self.endpoints.iter()
+    }
+
+    /// Builds the table, reporting every problem at once.
+    pub(crate) fn build(
+        controllers: &[(&'static ControllerDef, Instance)],
+        global_prefix: &str,
+    ) -> Result<Router, Vec<RouteConflict>> {
+        let mut problems = Vec::new();
+        let mut router = Router {
+            endpoints: Vec::new(),
+            methods: Default::default(),
+            slots: Vec::new(),
+        };
+        let prefix = global_prefix.trim_matches('/');
+        // (method slot, matchit path) -> slot index, to group host variants.
+        let mut by_path: HashMap<(usize, String), usize> = HashMap::new();
+        for (controller, instance) in controllers {
+            let host = controller.host.map(HostPattern::new);
+            for def in controller.routes {
+                let Some(handler) = (def.bind)(instance.clone()) else {
+                    problems.push(RouteConflict(format!(
+                        "{}::{}: the controller instance has the wrong type (a bug in nestling)",
+                        controller.name, def.handler
+                    )));
+                    continue;
+                };
+                let (path, matchit_path, empty_wildcard) = if prefix.is_empty() {
+                    (
+                        def.path.to_string(),
+                        def.matchit_path.to_string(),
+                        def.empty_wildcard_path.map(str::to_string),
+                    )
+                } else {
+                    let join = |p: &str, escaped: bool| {
+                        let prefix = if escaped {
+                            escape(prefix)
+                        } else {
+                            prefix.to_string()
+                        };
+                        if p == "/" {
+                            format!("/{prefix}")
+                        } else {
+                            format!("/{prefix}{p}")
+                        }
+                    };
+                    (
+                        join(def.path, false),
+                        join(def.matchit_path, true),
+                        def.empty_wildcard_path.map(|p| join(p, true)),
+                    )
+                };
+                let endpoint = Endpoint {
+                    def,
+                    controller: controller.name,
+                    handler,
+                    host: controller.host.map(HostPattern::new),
+                    status: match (def.http_code, def.method) {
+                        (Some(code), _) => StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
+                        (None, RouteMethod::Post) => StatusCode::CREATED,
+                        (None, _) => StatusCode::OK,
+                    },
+                    headers: Vec::new(),
+                    redirect: None,
+                    path,
+                };
+                let mut endpoint = endpoint;
+                check_args(&endpoint, host.as_ref(), &mut problems);
+                for (name, value) in def.headers {
+                    match (
+                        HeaderName::from_bytes(name.as_bytes()),
+                        HeaderValue::from_str(value),
+                    ) {
+                        (Ok(n), Ok(v)) => endpoint.headers.push((n, v)),
+                        _ => problems.push(RouteConflict(format!(
+                            "{}: invalid #[header({name:?}, {value:?})]",
+                            endpoint.label()
+                        ))),
+                    }
+                }
+                if let Some((url, code)) = def.redirect {
+                    match (StatusCode::from_u16(code), HeaderValue::from_str(url)) {
+                        (Ok(s), Ok(v)) if s.is_redirection() => endpoint.redirect = Some((s, v)),
+                        _ => problems.push(RouteConflict(format!(
+                            "{}: invalid #[redirect({url:?}, {code})]",
+                            endpoint.label()
+                        ))),
+                    }
+                }
+                if def.params.len() > MAX_PARAMS {
+                    problems.push(RouteConflict(format!(
+                        "{}: a route can have at most {MAX_PARAMS} path parameters",
+                        endpoint.describe()
+                    )));
+                }
+                let index = router.endpoints.len();
+                router.endpoints.push(endpoint);
+                let method = def.method.slot();
+                let mut paths = vec![matchit_path];
+                paths.extend(empty_wildcard);
+                for matchit_path in paths {
+                    router.insert(method, matchit_path, index, &mut by_path, &mut problems);
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(router)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn insert(
+        &mut self,
+        method: usize,
+        matchit_path: String,
+        index: usize,
+        by_path: &mut HashMap<(usize, String), usize>,
+        problems: &mut Vec<RouteConflict>,
+    ) {
+        let key = (method, matchit_path.clone());
+        if let Some(&slot) = by_path.get(&key) {
+            let new = &self.endpoints[index];
+            let same_host = self.slots[slot].iter().find(|&&e| {
+                self.endpoints[e].host.as_ref().map(|h| h.source)
+                    == new.host.as_ref().map(|h| h.source)
+            });
+            match same_host {
+                Some(&existing) => problems.push(RouteConflict(format!(
+                    "{} {} is declared twice: by {} and by {}; remove one, or change one path",
+                    new.def.method.as_str(),
+                    new.path,
+                    self.endpoints[existing].label(),
+                    new.label()
+                ))),
+                None => self.slots[slot].push(index),
+            }
+            return;
+        }
+        let slot = self.slots.len();
+        match self.methods[method].insert(matchit_path.clone(), slot) {
+            Ok(()) => {
+                self.slots.push(vec![index]);
+                by_path.insert(key, slot);
+            }
+            Err(matchit::InsertError::Conflict { with }) => {
+                let new = &self.endpoints[index];
+                let other = by_path
+                    .get(&(method, with.clone()))
+                    .and_then(|&s| self.slots[s].first())
+                    .map(|&e| self.endpoints[e].describe())
+                    .unwrap_or(with);
+                problems.push(RouteConflict(format!(
+                    "{} conflicts with {other}: the same position holds differently named parameters or wildcards; use the same name in both paths, or change one of them",
+                    new.describe()
+                )));
+            }
+            Err(error) => problems.push(RouteConflict(format!(
+                "{}: invalid route path: {error}",
+                self.endpoints[index].describe()
+            ))),
+        }
+    }
+
+    fn find(&self, method: RouteMethod, path: &str, host: Option<&str>) -> Option<Lookup> {
+        let matched = self.methods[method.slot()].at(path).ok()?;
+        let endpoint = self.slots[*matched.value].iter().copied().find(|&e| {
+            match &self.endpoints[e].host {
+                None => true,
+                Some(pattern) => host.is_some_and(|h| pattern.matches(h)),
+            }
+        })?;
+        Some(Lookup::Found {
+            endpoint,
+            params: PathParams::from_match(path, matched.params.iter().map(|(_, v)| v)),
+        })
+    }
+
+    /// Finds the endpoint for a request. `HEAD` falls back to `GET`, any method
+    /// to `#[all]`, a trailing slash is ignored (Express's non-strict routing),
+    /// and an unhandled `OPTIONS` on a known path lists the allowed methods.
+    pub(crate) fn lookup(&self, method: &Method, path: &str, host: Option<&str>) -> Lookup {
+        let requested = RouteMethod::from_http(method);
+        let candidates: &[RouteMethod] = match requested {
+            Some(RouteMethod::Head) => &[RouteMethod::Head, RouteMethod::Get, RouteMethod::All],
+            Some(RouteMethod::Get) => &[RouteMethod::Get, RouteMethod::All],
+            Some(RouteMethod::Post) => &[RouteMethod::Post, RouteMethod::All],
+            Some(RouteMethod::Put) => &[RouteMethod::Put, RouteMethod::All],
+            Some(RouteMethod::Patch) => &[RouteMethod::Patch, RouteMethod::All],
+            Some(RouteMethod::Delete) => &[RouteMethod::Delete, RouteMethod::All],
+            Some(RouteMethod::Options) => &[RouteMethod::Options, RouteMethod::All],
+            Some(RouteMethod::All) | None => &[RouteMethod::All],
+        };
+        let trimmed = if path.len() > 1 && path.ends_with('/') {
+            Some(&path[..path.len() - 1])
+        } else {
+            None
+        };
+        for candidate in [Some(path), trimmed].into_iter().flatten() {
+            for &m in candidates {
+                if let Some(found) = self.find(m, candidate, host) {
+                    return found;
+                }
+            }
+        }
+        if requested == Some(RouteMethod::Options) {
+            let allow = self.allowed(path, host);
+            if !allow.is_empty() {
+                return Lookup::AutoOptions(allow);
+            }
+        }
+        Lookup::NotFound
+    }
+
+    /// Express's `Allow` list for a path: the methods with a handler, HEAD
+    /// implied by GET.
+    fn allowed(&self, path: &str, host: Option<&str>) -> String {
+        let mut allow: Vec<&str> = Vec::new();
+        for m in ALL_METHODS {
+            if m == RouteMethod::All || self.find(m, path, host).is_none() {
+                continue;
+            }
+            allow.push(m.as_str());
+            if m == RouteMethod::Get && self.find(RouteMethod::Head, path, host).is_none() {
+                allow.push("HEAD");
+            }
+        }
+        allow.join(",")
+    }
+}
+
+fn check_args(endpoint: &Endpoint, host: Option<&HostPattern>, problems: &mut Vec<RouteConflict>) {
+    let def = endpoint.def;
+    let mut body_args: Vec<String> = Vec::new();
+    for arg in def.args {
+        let shown = format!("`{}: {}`", arg.name, arg.type_name);
+        match arg.kind {
+            ArgKind::PathParam if !def.params.contains(&arg.name) => {
+                let available = if def.params.is_empty() {
+                    "the path has no parameters".to_string()
+                } else {
+                    format!(
+                        "its parameters are: {}",
+                        def.params
+                            .iter()
+                            .map(|p| format!(":{p}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                problems.push(RouteConflict(format!(
+                    "{}: parameter {shown} reads the path parameter `:{}`, but {} {} has none ({available}); rename the argument, or use `Params<T>` for all of them",
+                    endpoint.label(), arg.name, def.method.as_str(), endpoint.path
+                )));
+            }
+            ArgKind::HostParam if !host.is_some_and(|h| h.has_param(arg.name)) => {
+                problems.push(RouteConflict(format!(
+                    "{}: parameter {shown} reads the host parameter `:{}`, but the controller's host pattern {}; rename the argument or add it to `#[controller(host = \"...\")]`",
+                    endpoint.label(),
+                    arg.name,
+                    match host {
+                        Some(h) => format!("`{}` has no such parameter", h.source),
+                        None => "is not set".to_string(),
+                    }
+                )));
+            }
+            ArgKind::Body => body_args.push(shown),
+            _ => {}
+        }
+    }
+    if body_args.len() > 1 {
+        problems.push(RouteConflict(format!(
+            "{}: the request body can be read only once, but {} all read it; keep one",
+            endpoint.label(),
+            body_args.join(", ")
+        )));
+    }
+}

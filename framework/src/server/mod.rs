@@ -1,0 +1,17 @@
+//! From the socket to a response.
+//!
+//! * `serve.rs`: the accept loop, hyper's connection builder with the limits,
+//!   graceful shutdown, and the [`Server`] handle.
+//! * `io.rs`: a timeout on a new connection's first byte.
+//! * `service.rs`: [`AppService`], which routes a request, runs the handler
+//!   (catching panics) and applies the route's status and headers.
+//! * `shutdown.rs`: SIGINT / SIGTERM.
+
+mod io;
+mod serve;
+mod service;
+mod shutdown;
+
+pub use serve::{Server, serve};
+pub use service::{AppService, PeerAddr};
+pub use shutdown::shutdown_signal;

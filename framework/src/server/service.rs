@@ -1,0 +1,278 @@
+//! One request, top to bottom: route it, build the injectors' context, run the
+//! handler (a panic becomes a 500), apply the route's status and headers.
+
+use std::any::Any;
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{ALLOW, CONTENT_TYPE, HeaderValue, LOCATION};
+use http::{Request, StatusCode};
+
+use crate::BoxError;
+use crate::app::AppShared;
+use crate::controller::HandlerFuture;
+use crate::exception::{HttpException, NotFoundException};
+use crate::injector::host_of;
+use crate::request::{RequestBody, RequestContext, RequestHead};
+use crate::response::{IntoResponse, Response};
+use crate::routing::Lookup;
+
+/// The peer's address, put in request extensions by [`serve`](crate::serve)
+/// for an app that is wrapped in tower layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddr(pub SocketAddr);
+
+/// A nestling app as a service: `tower::Service` (so tower-http layers can
+/// wrap it) and `hyper::service::Service`.
+///
+/// ```no_run
+/// # use nestling::prelude::*;
+/// # #[derive(Default)] struct AppController;
+/// # #[controller] impl AppController { #[get] async fn hi(&self) -> &'static str { "hi" } }
+/// # #[module(controllers = [AppController])] struct AppModule;
+/// # async fn run() -> nestling::Result<()> {
+/// let app = nestling::create::<AppModule>().await?;
+/// let service = tower::ServiceBuilder::new()
+///     .layer(tower_http::cors::CorsLayer::permissive())
+///     .service(app.into_service()?);
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
+/// nestling::serve(listener, service).await
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct AppService {
+    app: Arc<AppShared>,
+    peer: Option<SocketAddr>,
+}
+
+impl std::fmt::Debug for AppService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppService")
+            .field("peer", &self.peer)
+            .finish()
+    }
+}
+
+impl AppService {
+    pub(crate) fn new(app: Arc<AppShared>) -> Self {
+        AppService { app, peer: None }
+    }
+
+    pub(crate) fn for_peer(&self, peer: SocketAddr) -> Self {
+        AppService {
+            app: Arc::clone(&self.app),
+            peer: Some(peer),
+        }
+    }
+
+    /// Handles one request.
+    pub fn dispatch(&self, request: Request<RequestBody>) -> Dispatch {
+        let (parts, body) = request.into_parts();
+        let span = tracing::info_span!(
+            "request",
+            method = %parts.method,
+            path = %parts.uri.path(),
+            status = tracing::field::Empty,
+            latency_us = tracing::field::Empty,
+        );
+        let start = (!span.is_disabled()).then(Instant::now);
+        let lookup = {
+            let _enter = span.enter();
+            self.app
+                .router
+                .lookup(&parts.method, parts.uri.path(), host_of(&parts))
+        };
+        let state = match lookup {
+            Lookup::Found { endpoint, params } => {
+                let peer = self
+                    .peer
+                    .or_else(|| parts.extensions.get::<PeerAddr>().map(|p| p.0));
+                let head = RequestHead {
+                    parts,
+                    params,
+                    peer,
+                    app: Arc::clone(&self.app),
+                    endpoint,
+                };
+                let handler = &self.app.router.endpoint(endpoint).handler;
+                let future = {
+                    let _enter = span.enter();
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        handler(RequestContext::new(head, body))
+                    }))
+                };
+                match future {
+                    Ok(future) => State::Handler {
+                        future,
+                        app: Arc::clone(&self.app),
+                        endpoint,
+                    },
+                    Err(panic) => State::Ready(Some(self.panicked(endpoint, panic))),
+                }
+            }
+            Lookup::AutoOptions(allow) => State::Ready(Some(auto_options(allow))),
+            Lookup::NotFound => {
+                let url = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                State::Ready(Some(
+                    NotFoundException::new(format!("Cannot {} {url}", parts.method))
+                        .into_response(),
+                ))
+            }
+        };
+        Dispatch { state, span, start }
+    }
+
+    fn panicked(&self, endpoint: usize, panic: Box<dyn Any + Send>) -> Response {
+        report_panic(&self.app, endpoint, panic)
+    }
+}
+
+fn report_panic(app: &AppShared, endpoint: usize, panic: Box<dyn Any + Send>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string panic payload".to_string());
+    tracing::error!(
+        handler = %app.router.endpoint(endpoint).label(),
+        panic = %message,
+        "route handler panicked; answered 500"
+    );
+    HttpException::internal_server_error().into_response()
+}
+
+fn auto_options(allow: String) -> Response {
+    let mut response = Response::new(allow.clone().into());
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// The future of one request.
+pub struct Dispatch {
+    state: State,
+    span: tracing::Span,
+    start: Option<Instant>,
+}
+
+enum State {
+    Handler {
+        future: HandlerFuture,
+        app: Arc<AppShared>,
+        endpoint: usize,
+    },
+    Ready(Option<Response>),
+}
+
+impl Future for Dispatch {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let _enter = this.span.enter();
+        let response = match &mut this.state {
+            State::Ready(response) => response
+                .take()
+                .unwrap_or_else(|| HttpException::internal_server_error().into_response()),
+            State::Handler {
+                future,
+                app,
+                endpoint,
+            } => {
+                let polled =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+                match polled {
+                    Ok(Poll::Pending) => return Poll::Pending,
+                    Ok(Poll::Ready(response)) => finish(app, *endpoint, response),
+                    Err(panic) => report_panic(app, *endpoint, panic),
+                }
+            }
+        };
+        if let Some(start) = this.start {
+            this.span.record("status", response.status().as_u16());
+            this.span
+                .record("latency_us", start.elapsed().as_micros() as u64);
+            tracing::debug!("request completed");
+        }
+        Poll::Ready(Ok(response))
+    }
+}
+
+/// Applies what the route declared: the default status (201 for POST or
+/// `#[http_code]`) replaces a plain 200, `#[header]`s are added to successful
+/// responses, and `#[redirect]` replaces a successful response unless the
+/// handler returned its own redirect (as in Nest).
+fn finish(app: &AppShared, endpoint: usize, mut response: Response) -> Response {
+    let endpoint = app.router.endpoint(endpoint);
+    let status = response.status();
+    if let Some((code, location)) = &endpoint.redirect
+        && status.is_success()
+    {
+        let mut redirect = Response::new(Default::default());
+        *redirect.status_mut() = *code;
+        redirect.headers_mut().insert(LOCATION, location.clone());
+        return redirect;
+    }
+    if status == StatusCode::OK && endpoint.status != StatusCode::OK {
+        *response.status_mut() = endpoint.status;
+    }
+    if status.as_u16() < 400 {
+        for (name, value) in &endpoint.headers {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response
+}
+
+impl hyper::service::Service<Request<hyper::body::Incoming>> for AppService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Dispatch;
+
+    fn call(&self, request: Request<hyper::body::Incoming>) -> Dispatch {
+        self.dispatch(request.map(RequestBody::Incoming))
+    }
+}
+
+impl<B> tower_service::Service<Request<B>> for AppService
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Dispatch;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Dispatch {
+        // Keep hyper's body unboxed when no layer changed its type.
+        let mut slot = Some(request);
+        let any: &mut dyn Any = &mut slot;
+        let request = match any.downcast_mut::<Option<Request<hyper::body::Incoming>>>() {
+            Some(incoming) => match incoming.take() {
+                Some(r) => r.map(RequestBody::Incoming),
+                None => unreachable!("the slot was just filled"),
+            },
+            None => match slot.take() {
+                Some(r) => r.map(RequestBody::new),
+                None => unreachable!("the slot was just filled"),
+            },
+        };
+        self.dispatch(request)
+    }
+}
