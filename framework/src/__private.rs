@@ -6,7 +6,7 @@ pub use inventory;
 
 pub use crate::controller::{
     BoundHandler, Controller, ControllerDef, ControllerRegistration, Instance, bound,
-    construct_default, downcast,
+    construct_default, downcast, finish,
 };
 pub use crate::injector::{Injector, inject};
 pub use crate::module::{Module, ModuleDef, ModuleRegistration};

