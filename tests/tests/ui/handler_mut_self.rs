@@ -1,0 +1,17 @@
+use nestling::prelude::*;
+
+#[derive(Default)]
+struct CounterController {
+    count: u64,
+}
+
+#[controller("counter")]
+impl CounterController {
+    #[post]
+    async fn increment(&mut self) -> String {
+        self.count += 1;
+        self.count.to_string()
+    }
+}
+
+fn main() {}

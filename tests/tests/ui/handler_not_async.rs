@@ -1,0 +1,14 @@
+use nestling::prelude::*;
+
+#[derive(Default)]
+struct CatsController;
+
+#[controller("cats")]
+impl CatsController {
+    #[get]
+    fn find_all(&self) -> &'static str {
+        "all cats"
+    }
+}
+
+fn main() {}

@@ -1,0 +1,16 @@
+// Nest allows stacking `@Get()` and `@Post()`; nestling wants one per method.
+use nestling::prelude::*;
+
+#[derive(Default)]
+struct CatsController;
+
+#[controller("cats")]
+impl CatsController {
+    #[get]
+    #[post]
+    async fn cats(&self) -> &'static str {
+        "cats"
+    }
+}
+
+fn main() {}

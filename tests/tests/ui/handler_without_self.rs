@@ -1,0 +1,14 @@
+use nestling::prelude::*;
+
+#[derive(Default)]
+struct CatsController;
+
+#[controller("cats")]
+impl CatsController {
+    #[get(":id")]
+    async fn find_one(id: Param<u32>) -> String {
+        format!("cat #{}", *id)
+    }
+}
+
+fn main() {}

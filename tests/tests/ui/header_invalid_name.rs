@@ -1,0 +1,15 @@
+use nestling::prelude::*;
+
+#[derive(Default)]
+struct CatsController;
+
+#[controller("cats")]
+impl CatsController {
+    #[get]
+    #[header("Cache Control", "none")]
+    async fn find_all(&self) -> &'static str {
+        "all cats"
+    }
+}
+
+fn main() {}

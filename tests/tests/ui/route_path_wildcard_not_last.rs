@@ -1,0 +1,15 @@
+// A wildcard must be the last segment of a route path.
+use nestling::prelude::*;
+
+#[derive(Default)]
+struct FilesController;
+
+#[controller]
+impl FilesController {
+    #[get("/files/*/x")]
+    async fn file(&self) -> &'static str {
+        "a file"
+    }
+}
+
+fn main() {}
