@@ -52,7 +52,8 @@ use crate::routing::{ArgInfo, ArgKind};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a route handler parameter",
     label = "not an injector",
-    note = "handler parameters must be injectors: `Param<T>`, `Params<T>`, `Query<T>`, `Body<T>`, `RawBody`, `Req`, `Headers`, `Header<T>`, `Ip`, `HostParam<T>`; or implement `nestling::Injector` for your type"
+    note = "a handler parameter's type says where its value comes from, as Nest's parameter decorators do: `id: Param<u32>` reads the path parameter `:id`",
+    note = "the injectors are `Param<T>`, `Params<T>`, `Query<T>`, `Body<T>`, `RawBody`, `Req`, `Headers`, `Header<T>`, `Ip` and `HostParam<T>`; or implement `nestling::Injector` for your own type"
 )]
 pub trait Injector: Sized + Send + 'static {
     /// What the handler answers when injection fails.

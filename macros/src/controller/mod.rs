@@ -195,8 +195,8 @@ fn route(
     match inputs.next() {
         Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() => {}
         Some(FnArg::Receiver(r)) => {
-            return Err(syn::Error::new(
-                r.span(),
+            return Err(syn::Error::new_spanned(
+                r,
                 "route handlers take `&self`: the controller is shared by concurrent requests; use a `Mutex` or atomic inside it for state",
             ));
         }
@@ -243,10 +243,12 @@ fn route(
         });
         let ident = format_ident!("__a{}", position);
         injections.push(quote_spanned! {ty.span()=>
-            let #ident = match __n::inject::<#ty>(&mut ctx, &#args_static[#position]).await {
+            // Called through the trait (not a helper with a bound) so that a
+            // type that is not an injector is reported once, not twice.
+            let #ident = match <#ty as __n::Injector>::inject(&mut ctx, &#args_static[#position]).await {
                 ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(response) => {
-                    return ::core::result::Result::Err(response);
+                ::core::result::Result::Err(rejection) => {
+                    return ::core::result::Result::Err(__n::IntoResponse::into_response(rejection));
                 }
             };
         });

@@ -100,8 +100,8 @@ pub fn take_route_attrs(method: &mut ImplItemFn) -> syn::Result<Option<RouteAttr
         let name = attr_name(&attr).unwrap_or_default();
         if let Some(&(_, variant)) = ROUTE_ATTRIBUTES.iter().find(|(n, _)| *n == name) {
             if route.is_some() {
-                return Err(syn::Error::new(
-                    attr.span(),
+                return Err(syn::Error::new_spanned(
+                    &attr,
                     "a handler can have only one route attribute; write a second method for the second route",
                 ));
             }
@@ -137,9 +137,12 @@ pub fn take_route_attrs(method: &mut ImplItemFn) -> syn::Result<Option<RouteAttr
     method.attrs = kept;
     let Some(mut route) = route else {
         if let Some(attr) = modifiers.first() {
-            return Err(syn::Error::new(
-                attr.span(),
-                "this attribute needs a route attribute on the same method (`#[get]`, `#[post]`, ...)",
+            let name = attr_name(attr).unwrap_or_default();
+            return Err(syn::Error::new_spanned(
+                attr,
+                format!(
+                    "`#[{name}]` needs a route attribute on the same method (`#[get]`, `#[post]`, ...)"
+                ),
             ));
         }
         return Ok(None);
