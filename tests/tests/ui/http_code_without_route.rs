@@ -1,0 +1,13 @@
+// `#[http_code]`, `#[header]` and `#[redirect]` modify a route; alone they mean nothing.
+use nestling::prelude::*;
+
+#[derive(Default)]
+struct CatsController;
+
+#[controller("cats")]
+impl CatsController {
+    #[http_code(204)]
+    async fn remove(&self) {}
+}
+
+fn main() {}
