@@ -1,1 +1,18 @@
-fn main() {}
+//! The bench app: `PORT` (default 3000) on 127.0.0.1, one tokio thread as
+//! the peers it is compared with. Logging is off unless `RUST_LOG` is set.
+
+use bench::AppModule;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let app = nestling::create::<AppModule>().await?;
+        app.listen(("127.0.0.1", nestling::port_from_env())).await
+    })?;
+    Ok(())
+}

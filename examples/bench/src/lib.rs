@@ -1,0 +1,22 @@
+//! The comparison endpoints (`/work/shared/bench/README.md` in the project's
+//! notes): every framework nestling is measured against serves exactly these,
+//! byte for byte. One controller per endpoint, so each later endpoint
+//! (`/visits`, `/page`) is one more file and one more entry in [`AppModule`].
+//!
+//! `main.rs` serves [`AppModule`]; `bin/baseline.rs` serves the same bytes
+//! from a hand-written hyper server, the yardstick of `scripts/bench-http.sh`.
+
+pub mod json;
+pub mod plaintext;
+
+use nestling::prelude::*;
+
+pub use json::{JsonController, Message};
+pub use plaintext::PlaintextController;
+
+/// The text both `/plaintext` and `/json` answer.
+pub const HELLO: &str = "Hello, World!";
+
+/// The bench app's root module.
+#[module(controllers = [PlaintextController, JsonController])]
+pub struct AppModule;

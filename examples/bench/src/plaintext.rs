@@ -1,0 +1,17 @@
+//! `GET /plaintext` -> 200 `text/plain`, `Hello, World!`.
+
+use nestling::prelude::*;
+
+use crate::HELLO;
+
+/// Serves `/plaintext`.
+#[derive(Default)]
+pub struct PlaintextController;
+
+#[controller]
+impl PlaintextController {
+    #[get("plaintext")]
+    async fn plaintext(&self) -> Text<&'static str> {
+        Text(HELLO)
+    }
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Load test: examples/bench (nestling) against its hand-written hyper baseline
+# (examples/bench/src/bin/baseline.rs), in the same run.
+#
+# Each server runs pinned to core 0, wrk to core 1. Rounds are interleaved
+# (nestling then baseline, baseline then nestling, ...) so that noise from
+# other work on the machine falls on both alike. For every run the script
+# reads the server's CPU time (utime + stime from /proc/<pid>/stat) before
+# and after, and divides it by the requests wrk completed: on two cores the
+# load generator saturates before a fast server does, so CPU time per request
+# is the figure that compares servers; req/s is printed too.
+#
+# Only 127.0.0.1 is targeted; every run is bounded by DURATION; the servers
+# are stopped on exit.
+#
+# Settings (environment):
+#   ROUNDS=5          measured rounds per endpoint and server
+#   DURATION=5        seconds per run
+#   WARMUP=1          seconds of unmeasured load per server and endpoint first
+#   CONNECTIONS=64    wrk connections (one wrk thread)
+#   ENDPOINTS="plaintext json"
+#   NESTLING_PORT=18081 BASELINE_PORT=18082
+#   SKIP_BUILD=1      use the release binaries already built
+#
+# Usage: scripts/bench-http.sh
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-1}
+CONNECTIONS=${CONNECTIONS:-64}
+ENDPOINTS=${ENDPOINTS:-plaintext json}
+NESTLING_PORT=${NESTLING_PORT:-18081}
+BASELINE_PORT=${BASELINE_PORT:-18082}
+SERVER_CORE=${SERVER_CORE:-0}
+CLIENT_CORE=${CLIENT_CORE:-1}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+need() {
+    command -v "$1" >/dev/null 2>&1
+}
+
+if ! need wrk; then
+    echo "wrk is missing; installing it with apt-get" >&2
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+    else
+        sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null
+    fi
+fi
+need taskset || { echo "taskset (util-linux) is required" >&2; exit 1; }
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    cargo build --release -p bench --bins
+fi
+target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+target_dir=${target_dir:-$root/target}
+bin_nestling=$target_dir/release/bench
+bin_baseline=$target_dir/release/baseline
+
+tick=$(getconf CLK_TCK)
+work=$(mktemp -d)
+pids=()
+
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_open() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# start NAME BINARY PORT: starts a server pinned to the server core and
+# sets started_pid (not a command substitution: the pid must reach cleanup).
+start() {
+    local name=$1 binary=$2 port=$3
+    if port_open "$port"; then
+        echo "port $port is already in use; set ${name^^}_PORT to a free one" >&2
+        exit 1
+    fi
+    PORT=$port taskset -c "$SERVER_CORE" "$binary" >"$work/$name.log" 2>&1 &
+    local pid=$!
+    pids+=("$pid")
+    for _ in $(seq 100); do
+        if port_open "$port"; then
+            started_pid=$pid
+            return
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            break
+        fi
+        sleep 0.05
+    done
+    echo "$name did not start on port $port:" >&2
+    cat "$work/$name.log" >&2
+    exit 1
+}
+
+# The process's CPU time in clock ticks (user + system, all threads).
+cpu_ticks() {
+    # Strip "pid (comm) " so that fields count from the state (field 3).
+    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# load PORT ENDPOINT SECONDS: runs wrk, prints "requests req_per_s".
+load() {
+    local out
+    out=$(timeout $(($3 + 30)) taskset -c "$CLIENT_CORE" \
+        wrk -t1 -c"$CONNECTIONS" -d"$3s" "http://127.0.0.1:$1/$2")
+    if grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"; then
+        echo "warning: errors during the run on :$1/$2:" >&2
+        grep -e 'Non-2xx' -e 'Socket errors' <<<"$out" >&2
+    fi
+    awk '/requests in/ { n = $1 } /^Requests\/sec:/ { r = $2 } END { print n, r }' <<<"$out"
+}
+
+# measure NAME PID PORT ENDPOINT ROUND: one measured run, appended to results.
+measure() {
+    local name=$1 pid=$2 port=$3 endpoint=$4 round=$5
+    local before after requests rps
+    before=$(cpu_ticks "$pid")
+    read -r requests rps < <(load "$port" "$endpoint" "$DURATION")
+    after=$(cpu_ticks "$pid")
+    local us
+    us=$(awk -v t=$((after - before)) -v hz="$tick" -v n="$requests" \
+        'BEGIN { printf "%.3f", (n > 0 ? t / hz * 1e6 / n : 0) }')
+    printf '%-9s %-9s round %d: %10.0f req/s  %7s us CPU/request  (%d ticks, %d requests)\n' \
+        "$endpoint" "$name" "$round" "$rps" "$us" $((after - before)) "$requests" >&2
+    echo "$endpoint $name $round $rps $us" >>"$work/results"
+}
+
+start nestling "$bin_nestling" "$NESTLING_PORT"
+pid_nestling=$started_pid
+start baseline "$bin_baseline" "$BASELINE_PORT"
+pid_baseline=$started_pid
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "servers on core $SERVER_CORE, wrk (1 thread, $CONNECTIONS connections) on core $CLIENT_CORE;" \
+    "$ROUNDS rounds x ${DURATION}s per endpoint and server" >&2
+
+for endpoint in $ENDPOINTS; do
+    load "$NESTLING_PORT" "$endpoint" "$WARMUP" >/dev/null
+    load "$BASELINE_PORT" "$endpoint" "$WARMUP" >/dev/null
+done
+
+for round in $(seq "$ROUNDS"); do
+    for endpoint in $ENDPOINTS; do
+        if [ $((round % 2)) = 1 ]; then
+            measure nestling "$pid_nestling" "$NESTLING_PORT" "$endpoint" "$round"
+            measure baseline "$pid_baseline" "$BASELINE_PORT" "$endpoint" "$round"
+        else
+            measure baseline "$pid_baseline" "$BASELINE_PORT" "$endpoint" "$round"
+            measure nestling "$pid_nestling" "$NESTLING_PORT" "$endpoint" "$round"
+        fi
+    done
+done
+
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo
+awk -v endpoints="$ENDPOINTS" '
+    function median(list,    a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) {
+            t = a[i]
+            for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]
+            a[j + 1] = t
+        }
+        if (n == 0) return 0
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    {
+        rps[$1, $2] = rps[$1, $2] " " $4
+        us[$1, $2] = us[$1, $2] " " $5
+        by_round[$1, $2, $3] = $5
+        rounds[$3] = 1
+    }
+    END {
+        printf "%-10s %12s %12s %14s %14s %10s %10s %14s\n", "endpoint", "nestling", "baseline", "nestling", "baseline", "CPU/req", "req/s", "CPU/req ratio"
+        printf "%-10s %12s %12s %14s %14s %10s %10s %14s\n", "", "req/s", "req/s", "us CPU/req", "us CPU/req", "ratio", "ratio", "paired median"
+        n = split(endpoints, eps, " ")
+        for (i = 1; i <= n; i++) {
+            e = eps[i]
+            nr = median(rps[e, "nestling"]); br = median(rps[e, "baseline"])
+            nu = median(us[e, "nestling"]); bu = median(us[e, "baseline"])
+            paired = ""
+            for (r in rounds)
+                if (by_round[e, "baseline", r] > 0)
+                    paired = paired " " by_round[e, "nestling", r] / by_round[e, "baseline", r]
+            printf "%-10s %12.0f %12.0f %14.3f %14.3f %9.3fx %9.3fx %13.3fx\n", e, nr, br, nu, bu, (bu > 0 ? nu / bu : 0), (br > 0 ? nr / br : 0), median(paired)
+        }
+    }' "$work/results"
