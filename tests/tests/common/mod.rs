@@ -12,6 +12,7 @@ use nestling::module::Module;
 use nestling::{Application, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 
 /// How long a test waits for the server before failing instead of hanging.
 pub const PATIENCE: Duration = Duration::from_secs(5);
@@ -62,7 +63,9 @@ impl RawResponse {
 
 /// An open HTTP/1.1 connection: write any bytes, read responses one by one.
 pub struct Conn {
-    stream: TcpStream,
+    reader: OwnedReadHalf,
+    /// `None` when the test writes on its own (see [`Conn::from_read_half`]).
+    writer: Option<OwnedWriteHalf>,
     /// Bytes read past the end of the last response.
     buffer: Vec<u8>,
 }
@@ -74,15 +77,28 @@ impl Conn {
             .await
             .expect("connecting timed out")
             .expect("cannot connect to the test server");
+        let (reader, writer) = stream.into_split();
         Conn {
-            stream,
+            reader,
+            writer: Some(writer),
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Reads responses from a connection whose writing half the test keeps.
+    pub fn from_read_half(reader: OwnedReadHalf) -> Conn {
+        Conn {
+            reader,
+            writer: None,
             buffer: Vec::new(),
         }
     }
 
     /// Writes `bytes` as they are.
     pub async fn write(&mut self, bytes: &[u8]) {
-        self.stream
+        self.writer
+            .as_mut()
+            .expect("this connection's writing half is elsewhere")
             .write_all(bytes)
             .await
             .expect("cannot write to the test server");
@@ -109,7 +125,7 @@ impl Conn {
     /// without sending anything.
     pub async fn closed_within(&mut self, wait: Duration) -> bool {
         let mut byte = [0u8; 1];
-        match tokio::time::timeout(wait, self.stream.read(&mut byte)).await {
+        match tokio::time::timeout(wait, self.reader.read(&mut byte)).await {
             Ok(Ok(0)) | Ok(Err(_)) => true,
             Ok(Ok(_)) => panic!("expected the connection to close, but the server sent data"),
             Err(_) => false,
@@ -122,7 +138,7 @@ impl Conn {
         let read = tokio::time::timeout(PATIENCE, async {
             let mut chunk = [0u8; 4096];
             loop {
-                match self.stream.read(&mut chunk).await {
+                match self.reader.read(&mut chunk).await {
                     Ok(0) | Err(_) => break,
                     Ok(n) => all.extend_from_slice(&chunk[..n]),
                 }
@@ -134,7 +150,7 @@ impl Conn {
 
     async fn fill(&mut self) -> usize {
         let mut chunk = [0u8; 4096];
-        let n = tokio::time::timeout(PATIENCE, self.stream.read(&mut chunk))
+        let n = tokio::time::timeout(PATIENCE, self.reader.read(&mut chunk))
             .await
             .expect("the server did not answer in time")
             .unwrap_or(0);
