@@ -200,10 +200,14 @@ impl Router {
                 let index = router.endpoints.len();
                 router.endpoints.push(endpoint);
                 let method = def.method.slot();
-                let mut paths = vec![matchit_path];
-                paths.extend(empty_wildcard);
-                for matchit_path in paths {
-                    router.insert(method, matchit_path, index, &mut by_path, &mut problems);
+                let reported = problems.len();
+                router.insert(method, matchit_path, index, &mut by_path, &mut problems);
+                // A route refused for its wildcard would be refused again,
+                // less clearly, for its empty-wildcard alias: report it once.
+                if let Some(alias) = empty_wildcard
+                    && problems.len() == reported
+                {
+                    router.insert(method, alias, index, &mut by_path, &mut problems);
                 }
             }
         }
