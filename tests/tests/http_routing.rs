@@ -144,6 +144,12 @@ async fn all_answers_every_method() {
             "{method}"
         );
     }
+    let mut conn = Conn::open(server.local_addr()).await;
+    conn.write(b"HEAD /m/any HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await;
+    let head = conn.head_response().await;
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-length"), Some("8"));
     // A method nestling has no attribute for still reaches `#[all]`.
     let response = send(&server, "PROPFIND", "/m/any", &[], b"").await;
     assert_eq!(response.status_body(), (200, "all PROPFIND"));
@@ -366,6 +372,7 @@ async fn the_global_prefix_moves_every_route() {
     })
     .await;
     assert_eq!(get(&server, "/api/v1").await.status_body(), (200, "root"));
+    assert_eq!(get(&server, "/api/v1/").await.status_body(), (200, "root"));
     assert_eq!(
         get(&server, "/api/v1/m/cats/5").await.status_body(),
         (200, "cat 5")
