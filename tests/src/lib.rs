@@ -1,1 +1,22 @@
-//! placeholder
+//! nestling's end-to-end tests live in `tests/`, over real sockets. This
+//! library holds the documentation that must not go stale: every chapter of
+//! the book (and the README's tour) is included below as the docs of a module,
+//! so `cargo test -p nestling-tests --doc` compiles every Rust code block in
+//! them and runs those that are not marked `no_run`.
+//!
+//! A chapter added to `book/src/SUMMARY.md` gets a line here too.
+
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
+
+/// The book, chapter by chapter (`book/src/`).
+pub mod book {
+    #[doc = include_str!("../../book/src/introduction.md")]
+    pub mod introduction {}
+
+    #[doc = include_str!("../../book/src/first-steps.md")]
+    pub mod first_steps {}
+
+    #[doc = include_str!("../../book/src/controllers.md")]
+    pub mod controllers {}
+}
