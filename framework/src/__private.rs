@@ -4,15 +4,22 @@ pub use std::sync::Arc;
 
 pub use inventory;
 
+pub use crate::__nestling_hooks as hooks;
 pub use crate::controller::{
     BoundHandler, Controller, ControllerDef, ControllerRegistration, Instance, bound,
-    construct_default, downcast, finish,
+    construct_controller, downcast, finish, scope_of,
+};
+pub use crate::di::export_probe::{ExportModule, ExportProbe, ExportToken};
+pub use crate::di::{
+    Dependency, DiError, DynamicModule, Export, Import, InjectField, Injectable,
+    InjectableRegistration, Provider, Resolver, Scope, Token,
 };
 pub use crate::injector::{Injector, inject};
 pub use crate::module::{Module, ModuleDef, ModuleRegistration};
 pub use crate::request::RequestContext;
 pub use crate::response::{IntoResponse, Response};
 pub use crate::routing::{ArgInfo, ArgKind, RouteDef, RouteMethod};
+pub use std::borrow::Cow;
 
 /// `TypeId::of::<T>` as a function pointer.
 pub fn type_id<T: 'static>() -> std::any::TypeId {

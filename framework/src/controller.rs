@@ -6,11 +6,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::di::{Dependency, DiError, Hooks, Injectable, Resolver, Scope};
 use crate::request::RequestContext;
 use crate::response::Response;
 use crate::routing::RouteDef;
 
-/// A constructed controller, shared by all its handlers.
+/// A constructed controller, shared by all its handlers: an `Arc<dyn Any>`
+/// holding the controller's `Arc<C>`, like every provider instance.
 pub type Instance = Arc<dyn Any + Send + Sync>;
 
 /// The future a handler returns.
@@ -41,8 +43,14 @@ pub struct ControllerDef {
     pub host: Option<&'static str>,
     /// The handlers, in declaration order.
     pub routes: &'static [RouteDef],
-    /// Builds the controller.
-    pub construct: fn() -> Instance,
+    /// The controller's injected fields.
+    pub dependencies: fn() -> Vec<Dependency>,
+    /// The scope its `#[injectable]` declares (controllers must be singletons).
+    pub scope: fn() -> Scope,
+    /// Builds the controller from its resolved fields.
+    pub construct: fn(&mut Resolver<'_>) -> Result<Instance, DiError>,
+    /// The lifecycle hooks it implements.
+    pub hooks: fn() -> Hooks,
 }
 
 impl std::fmt::Debug for ControllerDef {
@@ -58,14 +66,21 @@ impl std::fmt::Debug for ControllerDef {
 pub struct ControllerRegistration(pub &'static ControllerDef);
 inventory::collect!(ControllerRegistration);
 
-/// Builds a controller with `Default` (until it has injected dependencies).
-pub fn construct_default<C: Default + Send + Sync + 'static>() -> Instance {
-    Arc::new(C::default())
+/// Builds a controller through its `#[injectable]` implementation.
+pub fn construct_controller<C: Injectable>(
+    resolver: &mut Resolver<'_>,
+) -> Result<Instance, DiError> {
+    C::construct(resolver).map(|c| Arc::new(Arc::new(c)) as Instance)
+}
+
+/// The scope of an `#[injectable]` type.
+pub fn scope_of<C: Injectable>() -> Scope {
+    C::SCOPE
 }
 
 /// Recovers the concrete controller from an [`Instance`].
 pub fn downcast<C: Send + Sync + 'static>(instance: Instance) -> Option<Arc<C>> {
-    instance.downcast::<C>().ok()
+    instance.downcast_ref::<Arc<C>>().cloned()
 }
 
 /// Boxes a handler closure into a [`BoundHandler`].

@@ -7,7 +7,7 @@
 //! ```no_run
 //! use nestling::prelude::*;
 //!
-//! #[derive(Default)]
+//! #[injectable]
 //! struct CatsController;
 //!
 //! #[controller("cats")]
@@ -47,6 +47,7 @@
 
 pub mod app;
 pub mod controller;
+pub mod di;
 mod error;
 pub mod exception;
 pub mod injector;
@@ -60,6 +61,10 @@ pub mod server;
 pub mod __private;
 
 pub use app::{Application, Limits, create, port_from_env};
+pub use di::{
+    BeforeApplicationShutdown, DynamicModule, Inject, Lazy, OnApplicationBootstrap,
+    OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Provider, Scope,
+};
 pub use error::{Error, Result};
 pub use exception::*;
 pub use injector::{
@@ -71,8 +76,8 @@ pub use routing::{ArgInfo, ArgKind};
 pub use server::{AppService, PeerAddr, Server, serve};
 
 pub use nestling_macros::{
-    all, controller, delete, get, head, header, http_code, module, options, patch, post, put,
-    redirect,
+    all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
+    post, put, redirect,
 };
 
 /// Re-exported so users need not depend on `http` themselves.
@@ -83,13 +88,17 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything a controller file needs: `use nestling::prelude::*;`.
 pub mod prelude {
+    pub use crate::di::{
+        BeforeApplicationShutdown, DynamicModule, Inject, Lazy, OnApplicationBootstrap,
+        OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Provider, Scope,
+    };
     pub use crate::exception::*;
     pub use crate::injector::{
         Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,
     };
     pub use crate::response::{Html, IntoResponse, Json, Redirect, Streaming, Text};
     pub use nestling_macros::{
-        all, controller, delete, get, head, header, http_code, module, options, patch, post, put,
-        redirect,
+        all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
+        post, put, redirect,
     };
 }

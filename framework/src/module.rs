@@ -1,10 +1,11 @@
 //! Modules: what `#[module]` registers. A module groups controllers and
-//! imports other modules; `nestling::create::<AppModule>()` walks the graph
+//! providers and imports other modules; `nestling::create::<AppModule>()` walks the graph
 //! from the root.
 
 use std::any::TypeId;
 
 use crate::controller::ControllerDef;
+use crate::di::{Export, Import, Provider};
 
 /// Implemented by `#[module]`; the root module is given to [`create`](crate::create).
 #[diagnostic::on_unimplemented(
@@ -23,10 +24,14 @@ pub struct ModuleDef {
     pub name: &'static str,
     /// The type's `TypeId`.
     pub type_id: fn() -> TypeId,
-    /// `imports = [...]`.
-    pub imports: &'static [fn() -> &'static ModuleDef],
+    /// `imports = [...]`: modules, or expressions giving a `DynamicModule`.
+    pub imports: &'static [fn() -> Import],
     /// `controllers = [...]`.
     pub controllers: &'static [fn() -> &'static ControllerDef],
+    /// `providers = [...]`.
+    pub providers: &'static [fn() -> Provider],
+    /// `exports = [...]`.
+    pub exports: &'static [fn() -> Export],
     /// `#[module(global)]`.
     pub global: bool,
 }

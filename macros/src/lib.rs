@@ -6,12 +6,14 @@
 //! lives in the `nestling` crate. Each entry point delegates to one module:
 //!
 //! * [`controller`](macro@controller) -> `controller/` (route attributes are read there)
+//! * [`injectable`](macro@injectable) -> `injectable.rs`
 //! * [`module`](macro@module) -> `module.rs`
 //! * the route attributes used outside a controller -> `misplaced.rs`
 
 use proc_macro::TokenStream;
 
 mod controller;
+mod injectable;
 mod misplaced;
 mod module;
 // The route-path parser is shared with the runtime, byte for byte.
@@ -23,6 +25,12 @@ mod pattern;
 #[proc_macro_attribute]
 pub fn controller(args: TokenStream, input: TokenStream) -> TokenStream {
     controller::expand(args.into(), input.into()).into()
+}
+
+/// Makes a struct a class provider; see `nestling::injectable`.
+#[proc_macro_attribute]
+pub fn injectable(args: TokenStream, input: TokenStream) -> TokenStream {
+    injectable::expand(args.into(), input.into()).into()
 }
 
 /// Declares a module; see `nestling::module`.

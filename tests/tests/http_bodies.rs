@@ -15,7 +15,7 @@ struct CreateCat {
     tags: Vec<String>,
 }
 
-#[derive(Default)]
+#[injectable]
 struct BodiesController;
 
 #[controller("b")]

@@ -83,7 +83,7 @@ impl Injector for Explosive {
     }
 }
 
-#[derive(Default)]
+#[injectable]
 struct ThrowingController;
 
 #[controller("throw")]

@@ -21,7 +21,7 @@ struct Required {
     page: u32,
 }
 
-#[derive(Default)]
+#[injectable]
 struct HeadController;
 
 #[controller("i")]
@@ -85,7 +85,7 @@ impl HeadController {
     }
 }
 
-#[derive(Default)]
+#[injectable]
 struct AccountController;
 
 #[controller(path = "dashboard", host = ":account.example.com")]
@@ -101,7 +101,7 @@ impl AccountController {
     }
 }
 
-#[derive(Default)]
+#[injectable]
 struct ShardController;
 
 #[controller(path = "shard", host = ":n.shards.test")]
@@ -112,7 +112,7 @@ impl ShardController {
     }
 }
 
-#[derive(Default)]
+#[injectable]
 struct PublicDashboardController;
 
 #[controller("dashboard")]

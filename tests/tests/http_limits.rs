@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 /// The timeouts these tests set; far below the defaults so the suite is fast.
 const SHORT: Duration = Duration::from_millis(300);
 
-#[derive(Default)]
+#[injectable]
 struct LimitsController;
 
 #[controller("l")]

@@ -38,7 +38,7 @@ impl futures_core::Stream for Chunks {
     }
 }
 
-#[derive(Default)]
+#[injectable]
 struct ResponsesController;
 
 #[controller("r")]

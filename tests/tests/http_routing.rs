@@ -7,7 +7,7 @@ mod common;
 use common::{Conn, build, cannot, get, send, start, start_with};
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct MethodsController;
 
 #[controller("m")]
@@ -100,7 +100,7 @@ struct OwnerCat {
     cat_id: u32,
 }
 
-#[derive(Default)]
+#[injectable]
 struct RootController;
 
 #[controller]

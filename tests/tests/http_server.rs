@@ -20,7 +20,7 @@ static ENTERED: Notify = Notify::const_new();
 /// ...and waits for the test to let it finish.
 static RELEASE: Notify = Notify::const_new();
 
-#[derive(Default)]
+#[injectable]
 struct ServerController;
 
 #[controller("s")]

@@ -19,7 +19,7 @@ async fn problems<M: nestling::module::Module>() -> Vec<String> {
     error.problems().to_vec()
 }
 
-#[derive(Default)]
+#[injectable]
 struct FirstCatsController;
 
 #[controller("cats")]
@@ -35,7 +35,7 @@ impl FirstCatsController {
     }
 }
 
-#[derive(Default)]
+#[injectable]
 struct SecondCatsController;
 
 #[controller("cats")]
@@ -81,7 +81,7 @@ async fn conflicting_routes_refuse_to_start_naming_both_handlers() {
     );
 }
 
-#[derive(Default)]
+#[injectable]
 struct MisnamedController;
 
 #[controller("dogs")]
@@ -111,7 +111,7 @@ async fn a_param_missing_from_the_path_refuses_to_start() {
     );
 }
 
-#[derive(Default)]
+#[injectable]
 struct TwoBodiesController;
 
 #[controller("upload")]
@@ -135,7 +135,7 @@ async fn two_body_injectors_refuse_to_start() {
     );
 }
 
-#[derive(Default)]
+#[injectable]
 struct HostlessController;
 
 #[controller("accounts")]

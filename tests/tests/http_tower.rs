@@ -19,7 +19,7 @@ use tower_http::decompression::DecompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-#[derive(Default)]
+#[injectable]
 struct TowerController;
 
 #[controller("t")]
@@ -178,7 +178,7 @@ async fn a_timeout_layer_cuts_slow_handlers() {
     let service = ServiceBuilder::new()
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_millis(100),
+            Duration::from_millis(300),
         ))
         .service(app_service().await);
     let response = service

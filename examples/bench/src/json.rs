@@ -13,7 +13,7 @@ pub struct Message {
 }
 
 /// Serves `/json`.
-#[derive(Default)]
+#[injectable]
 pub struct JsonController;
 
 #[controller]

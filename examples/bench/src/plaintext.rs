@@ -5,7 +5,7 @@ use nestling::prelude::*;
 use crate::HELLO;
 
 /// Serves `/plaintext`.
-#[derive(Default)]
+#[injectable]
 pub struct PlaintextController;
 
 #[controller]

@@ -19,7 +19,7 @@ use crate::routing::{ArgInfo, ArgKind};
 /// #[derive(serde::Deserialize)]
 /// struct CreateCat { name: String, age: u8 }
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct CatsController;
 ///
 /// #[controller("cats")]
@@ -52,7 +52,7 @@ impl<T> Body<T> {
 /// ```
 /// use nestling::prelude::*;
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct UploadController;
 ///
 /// #[controller("upload")]

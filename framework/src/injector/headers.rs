@@ -14,7 +14,7 @@ use crate::routing::ArgInfo;
 /// ```
 /// use nestling::prelude::*;
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct AgentController;
 ///
 /// #[controller("agent")]
@@ -66,7 +66,7 @@ impl Injector for Headers {
 /// ```
 /// use nestling::prelude::*;
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct AgentController;
 ///
 /// #[controller("agent")]

@@ -12,7 +12,7 @@ use crate::routing::{ArgInfo, ArgKind};
 /// ```
 /// use nestling::prelude::*;
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct AccountController;
 ///
 /// #[controller(path = "dashboard", host = ":account.example.com")]

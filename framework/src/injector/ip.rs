@@ -13,7 +13,7 @@ use crate::routing::ArgInfo;
 /// ```
 /// use nestling::prelude::*;
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct WhoController;
 ///
 /// #[controller("who")]

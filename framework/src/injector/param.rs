@@ -18,7 +18,7 @@ use crate::routing::{ArgInfo, ArgKind};
 /// ```
 /// use nestling::prelude::*;
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct CatsController;
 ///
 /// #[controller("cats")]
@@ -102,7 +102,7 @@ where
 /// #[derive(serde::Deserialize)]
 /// struct ToyPath { cat_id: u32, toy: String }
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct ToysController;
 ///
 /// #[controller("cats/:cat_id/toys")]

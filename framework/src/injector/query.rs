@@ -17,7 +17,7 @@ use crate::routing::ArgInfo;
 /// #[derive(serde::Deserialize)]
 /// struct ListCats { limit: Option<usize> }
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct CatsController;
 ///
 /// #[controller("cats")]

@@ -15,7 +15,7 @@ use crate::routing::ArgInfo;
 /// ```
 /// use nestling::prelude::*;
 ///
-/// #[derive(Default)]
+/// #[injectable]
 /// struct EchoController;
 ///
 /// #[controller("echo")]
@@ -39,6 +39,10 @@ pub fn host_of(parts: &http::request::Parts) -> Option<&str> {
 }
 
 impl Req {
+    pub(crate) fn from_head(head: Arc<RequestHead>) -> Self {
+        Req(head)
+    }
+
     /// The method.
     pub fn method(&self) -> &Method {
         &self.0.parts.method

@@ -61,6 +61,8 @@ enum Head {
 pub struct RequestContext {
     head: Head,
     body: Option<RequestBody>,
+    /// Request-scoped provider instances, created on first use.
+    scope: Option<Box<crate::di::RequestScope>>,
 }
 
 impl RequestContext {
@@ -68,6 +70,7 @@ impl RequestContext {
         RequestContext {
             head: Head::Owned(head),
             body: Some(body),
+            scope: None,
         }
     }
 
@@ -90,6 +93,11 @@ impl RequestContext {
         };
         self.head = Head::Shared(Arc::clone(&shared));
         shared
+    }
+
+    /// The request-scoped provider instances of this request.
+    pub(crate) fn request_scope(&mut self) -> &mut crate::di::RequestScope {
+        self.scope.get_or_insert_with(Default::default)
     }
 
     /// Takes the body; `None` if an injector already took it.

@@ -13,4 +13,4 @@ mod router;
 pub(crate) use host::HostPattern;
 pub use route::{ArgInfo, ArgKind, RouteDef, RouteMethod};
 pub use router::RouteConflict;
-pub(crate) use router::{Endpoint, Lookup, Router};
+pub(crate) use router::{Endpoint, Lookup, MountedController, Router};

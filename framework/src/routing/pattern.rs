@@ -213,7 +213,7 @@ mod tests {
         assert_eq!(parse("/cats/:id?").unwrap_err().offset, 9);
         assert_eq!(parse("/files/*/x").unwrap_err().offset, 8);
         assert_eq!(parse("/a*").unwrap_err().offset, 2);
-        assert_eq!(parse("/:id/:id").unwrap_err().offset, 4);
+        assert_eq!(parse("/:id/:id").unwrap_err().offset, 5);
         assert!(parse("/cats/:id(\\d+)").is_err());
         assert!(parse("cats").is_err());
     }

@@ -56,7 +56,7 @@ impl RouteMethod {
 }
 
 /// What an injector needs from the route, checked at start-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum ArgKind {
     /// Needs nothing from the route.
     Plain,
@@ -66,6 +66,8 @@ pub enum ArgKind {
     HostParam,
     /// Reads the request body; at most one per handler.
     Body,
+    /// A provider from the controller's module (`Inject<T>`).
+    Provider(fn() -> crate::di::Token),
 }
 
 /// One parameter of a handler, as `#[controller]` saw it.

@@ -5,6 +5,7 @@ use http::{Method, StatusCode};
 
 use super::{ArgKind, HostPattern, RouteDef, RouteMethod};
 use crate::controller::{BoundHandler, ControllerDef, Instance};
+use crate::di::Container;
 use crate::request::PathParams;
 use crate::request::params::MAX_PARAMS;
 
@@ -21,6 +22,8 @@ pub(crate) struct Endpoint {
     pub(crate) redirect: Option<(StatusCode, HeaderValue)>,
     /// The full path with the global prefix, in Nest syntax.
     pub(crate) path: String,
+    /// For each handler parameter: the provider slot of an `Inject<T>`.
+    pub(crate) inject_slots: Vec<Option<usize>>,
 }
 
 impl Endpoint {
@@ -40,6 +43,13 @@ impl Endpoint {
             self.label()
         )
     }
+}
+
+/// A constructed controller and the module it belongs to.
+pub(crate) struct MountedController {
+    pub(crate) def: &'static ControllerDef,
+    pub(crate) instance: Instance,
+    pub(crate) module: usize,
 }
 
 /// A route conflict or an invalid route, found while building the router.
@@ -107,8 +117,9 @@ impl Router {
 
     /// Builds the table, reporting every problem at once.
     pub(crate) fn build(
-        controllers: &[(&'static ControllerDef, Instance)],
+        controllers: &[MountedController],
         global_prefix: &str,
+        container: &Container,
     ) -> Result<Router, Vec<RouteConflict>> {
         let mut problems = Vec::new();
         let mut router = Router {
@@ -119,7 +130,13 @@ impl Router {
         let prefix = global_prefix.trim_matches('/');
         // (method slot, matchit path) -> slot index, to group host variants.
         let mut by_path: HashMap<(usize, String), usize> = HashMap::new();
-        for (controller, instance) in controllers {
+        for MountedController {
+            def: controller,
+            instance,
+            module,
+        } in controllers
+        {
+            let controller = *controller;
             let host = controller.host.map(HostPattern::new);
             for def in controller.routes {
                 let Some(handler) = (def.bind)(instance.clone()) else {
@@ -167,6 +184,14 @@ impl Router {
                     headers: Vec::new(),
                     redirect: None,
                     path,
+                    inject_slots: def
+                        .args
+                        .iter()
+                        .map(|arg| match arg.kind {
+                            ArgKind::Provider(token) => container.graph.resolve(*module, token()),
+                            _ => None,
+                        })
+                        .collect(),
                 };
                 let mut endpoint = endpoint;
                 check_args(&endpoint, host.as_ref(), &mut problems);

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 ///
 /// ```no_run
 /// # use nestling::prelude::*;
-/// # #[derive(Default)] struct AppController;
+/// # #[injectable] struct AppController;
 /// # #[controller] impl AppController { #[get] async fn hi(&self) -> &'static str { "hi" } }
 /// # #[module(controllers = [AppController])] struct AppModule;
 /// # async fn run() -> nestling::Result<()> {
@@ -33,6 +33,7 @@ pub struct Server {
     local_addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+    app: Arc<AppShared>,
 }
 
 impl Server {
@@ -43,7 +44,7 @@ impl Server {
     ) -> Result<Server> {
         let local_addr = listener.local_addr().map_err(Error::io)?;
         let (stop, stopped) = oneshot::channel();
-        let service = AppService::new(app);
+        let service = AppService::new(Arc::clone(&app));
         let task = tokio::spawn(accept_loop(
             listener,
             move |peer| service.for_peer(peer),
@@ -56,6 +57,7 @@ impl Server {
             local_addr,
             stop: Some(stop),
             task,
+            app,
         })
     }
 
@@ -70,12 +72,20 @@ impl Server {
     }
 
     /// Stops accepting, lets in-flight requests finish (up to the shutdown
-    /// timeout), and returns when all connections are closed.
-    pub async fn shutdown(mut self) {
+    /// timeout), runs the shutdown hooks (`on_module_destroy`,
+    /// `before_application_shutdown`, `on_application_shutdown`) and returns.
+    pub async fn shutdown(self) {
+        self.shutdown_with_signal(None).await;
+    }
+
+    /// [`shutdown`](Self::shutdown), telling the hooks which signal caused it.
+    pub async fn shutdown_with_signal(mut self, signal: Option<&str>) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         let _ = (&mut self.task).await;
+        self.app.lifecycle.destroy(signal).await;
+        self.app.lifecycle.shutdown(signal).await;
     }
 }
 
@@ -183,7 +193,9 @@ where
             peer,
         },
         Limits::default(),
-        super::shutdown_signal(),
+        async {
+            super::shutdown_signal().await;
+        },
     )
     .await;
     Ok(())

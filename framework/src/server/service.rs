@@ -34,13 +34,17 @@ pub struct PeerAddr(pub SocketAddr);
 ///
 /// ```no_run
 /// # use nestling::prelude::*;
-/// # #[derive(Default)] struct AppController;
+/// # #[injectable] struct AppController;
 /// # #[controller] impl AppController { #[get] async fn hi(&self) -> &'static str { "hi" } }
 /// # #[module(controllers = [AppController])] struct AppModule;
 /// # async fn run() -> nestling::Result<()> {
 /// let app = nestling::create::<AppModule>().await?;
+/// // Any tower layer applies; tower-http's CorsLayer, CompressionLayer, ... too.
 /// let service = tower::ServiceBuilder::new()
-///     .layer(tower_http::cors::CorsLayer::permissive())
+///     .map_response(|mut response: nestling::Response| {
+///         response.headers_mut().insert("x-powered-by", "nestling".parse().unwrap());
+///         response
+///     })
 ///     .service(app.into_service()?);
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
 /// nestling::serve(listener, service).await

@@ -125,7 +125,10 @@ fn try_expand(args: TokenStream, input: TokenStream) -> syn::Result<TokenStream>
                 type_id: __n::type_id::<#self_ty>,
                 host: #host,
                 routes: __NESTLING_ROUTES,
-                construct: __n::construct_default::<#self_ty>,
+                dependencies: <#self_ty as __n::Injectable>::dependencies,
+                scope: __n::scope_of::<#self_ty>,
+                construct: __n::construct_controller::<#self_ty>,
+                hooks: <#self_ty as __n::Injectable>::hooks,
             };
             impl __n::Controller for #self_ty {
                 fn definition() -> &'static __n::ControllerDef {

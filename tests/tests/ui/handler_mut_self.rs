@@ -1,7 +1,8 @@
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct CounterController {
+    #[inject(default)]
     count: u64,
 }
 

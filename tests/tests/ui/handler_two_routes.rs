@@ -1,7 +1,7 @@
 // Nest allows stacking `@Get()` and `@Post()`; nestling wants one per method.
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct CatsController;
 
 #[controller("cats")]

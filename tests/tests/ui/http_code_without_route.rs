@@ -1,7 +1,7 @@
 // `#[http_code]`, `#[header]` and `#[redirect]` modify a route; alone they mean nothing.
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct CatsController;
 
 #[controller("cats")]

@@ -1,7 +1,7 @@
 // `providers` arrives with dependency injection; until then it is unknown.
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct CatsController;
 
 struct CatsService;

@@ -1,7 +1,7 @@
 // A handler parameter must say where its value comes from: `Param<u32>`, not `u32`.
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct CatsController;
 
 #[controller("cats")]

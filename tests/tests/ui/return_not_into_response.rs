@@ -4,7 +4,7 @@ struct Cat {
     name: String,
 }
 
-#[derive(Default)]
+#[injectable]
 struct CatsController;
 
 #[controller("cats")]

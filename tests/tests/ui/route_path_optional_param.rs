@@ -1,7 +1,7 @@
 // Express's optional parameters (`:id?`) do not exist in nestling.
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct CatsController;
 
 #[controller("cats")]

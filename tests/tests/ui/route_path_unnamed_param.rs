@@ -1,7 +1,7 @@
 // A `:` must be followed by the parameter's name.
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct CatsController;
 
 #[controller("cats")]

@@ -1,7 +1,7 @@
 // A wildcard must be the last segment of a route path.
 use nestling::prelude::*;
 
-#[derive(Default)]
+#[injectable]
 struct FilesController;
 
 #[controller]
