@@ -1,10 +1,10 @@
-// `providers` arrives with dependency injection; until then it is unknown.
+// Nest's middleware is configured differently; the option is unknown.
 use nestling::prelude::*;
 
 #[injectable]
 struct CatsController;
 
-struct CatsService;
+struct LoggerMiddleware;
 
 #[controller("cats")]
 impl CatsController {
@@ -14,7 +14,7 @@ impl CatsController {
     }
 }
 
-#[module(controllers = [CatsController], providers = [CatsService])]
+#[module(controllers = [CatsController], middleware = [LoggerMiddleware])]
 struct CatsModule;
 
 fn main() {}

@@ -1,0 +1,10 @@
+// Only structs are class providers.
+use nestling::prelude::*;
+
+#[injectable]
+enum Mode {
+    Fast,
+    Safe,
+}
+
+fn main() {}

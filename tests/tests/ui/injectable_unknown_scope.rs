@@ -1,0 +1,7 @@
+// Scopes are singleton, request or transient.
+use nestling::prelude::*;
+
+#[injectable(scope = session)]
+struct CatsService;
+
+fn main() {}
