@@ -28,7 +28,9 @@ struct HeadController;
 impl HeadController {
     #[get("query")]
     async fn query(&self, query: Query<ListQuery>) -> Json<serde_json::Value> {
-        Json(json!({"limit": query.limit, "tag": query.tag, "sort": query.sort}))
+        // Keys in sorted order: the same bytes with or without serde_json's
+        // `preserve_order`.
+        Json(json!({"limit": query.limit, "sort": query.sort, "tag": query.tag}))
     }
 
     #[get("required")]

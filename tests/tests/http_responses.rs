@@ -128,7 +128,9 @@ impl ResponsesController {
 
     #[get("json-value")]
     async fn json_value(&self) -> serde_json::Value {
-        serde_json::json!({"ok": true, "items": [1, 2]})
+        // Keys in sorted order: the same bytes with or without serde_json's
+        // `preserve_order`.
+        serde_json::json!({"items": [1, 2], "ok": true})
     }
 
     #[get("tuple")]
