@@ -56,6 +56,7 @@ pub mod request;
 pub mod response;
 pub mod routing;
 pub mod server;
+pub mod testing;
 
 #[doc(hidden)]
 pub mod __private;

@@ -57,12 +57,16 @@ pub(crate) struct AppShared {
 /// }
 /// ```
 pub async fn create<M: Module>() -> Result<Application> {
-    create_from(Import::Static(M::definition())).await
+    create_from(Import::Static(M::definition()), Vec::new()).await
 }
 
-pub(crate) async fn create_from(root: Import) -> Result<Application> {
+/// Creates an app with some providers replaced (the testing module's overrides).
+pub(crate) async fn create_from(
+    root: Import,
+    overrides: Vec<crate::di::Provider>,
+) -> Result<Application> {
     let started = std::time::Instant::now();
-    let graph = build_graph(root).map_err(Error::startup)?;
+    let graph = build_graph(root, overrides).map_err(Error::startup)?;
     let container = Container::build(graph).await.map_err(Error::startup)?;
     let mut lifecycle = Lifecycle::default();
     for (slot, instance) in container.instances() {

@@ -59,15 +59,19 @@ struct Builder {
     slots: Vec<Slot>,
     by_type: HashMap<TypeId, usize>,
     problems: Vec<String>,
+    /// Providers that replace same-token providers wherever they are listed
+    /// (the testing module's `override_provider`).
+    overrides: HashMap<Token, Provider>,
 }
 
 /// Walks the modules from `root` and checks everything; all problems at once.
-pub(crate) fn build_graph(root: Import) -> Result<Graph, Vec<String>> {
+pub(crate) fn build_graph(root: Import, overrides: Vec<Provider>) -> Result<Graph, Vec<String>> {
     let mut builder = Builder {
         modules: Vec::new(),
         slots: Vec::new(),
         by_type: HashMap::new(),
         problems: Vec::new(),
+        overrides: overrides.into_iter().map(|p| (p.token, p)).collect(),
     };
     builder.add(root, &mut Vec::new());
     let Builder {
@@ -140,7 +144,10 @@ impl Builder {
         }
         path.pop();
         let mut seen: HashSet<Token> = HashSet::new();
-        for provider in providers {
+        for mut provider in providers {
+            if let Some(replacement) = self.overrides.get(&provider.token) {
+                provider = replacement.clone();
+            }
             if !seen.insert(provider.token) {
                 self.problems.push(format!(
                     "{} lists a provider for {} twice; remove one (use `.named(\"...\")` for several providers of one type)",

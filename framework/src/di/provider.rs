@@ -106,6 +106,7 @@ type FactoryFn = Arc<
     dyn Fn(&mut Resolver<'_>) -> Result<BoxFuture<Result<Erased, BoxError>>, DiError> + Send + Sync,
 >;
 
+#[derive(Clone)]
 pub(crate) enum Build {
     Class(fn(&mut Resolver<'_>) -> Result<Erased, DiError>),
     Value(Erased),
@@ -131,6 +132,7 @@ pub(crate) enum Build {
 /// let replica = Provider::value(Config { url: "postgres://replica".into() }).named("replica");
 /// # let _ = (config, pool, replica);
 /// ```
+#[derive(Clone)]
 pub struct Provider {
     pub(crate) token: Token,
     pub(crate) scope: Scope,
