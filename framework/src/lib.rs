@@ -56,6 +56,7 @@ pub mod request;
 pub mod response;
 pub mod routing;
 pub mod server;
+pub mod session;
 pub mod testing;
 
 #[doc(hidden)]
@@ -75,6 +76,7 @@ pub use request::{RequestContext, RequestHead};
 pub use response::{Html, IntoResponse, Json, Redirect, Response, Streaming, Text};
 pub use routing::{ArgInfo, ArgKind};
 pub use server::{AppService, PeerAddr, Server, serve};
+pub use session::{CookieOptions, MemoryStore, SessionOptions, SessionStore};
 
 pub use nestling_macros::{
     all, controller, delete, get, head, header, http_code, injectable, module, options, patch,

@@ -1,0 +1,291 @@
+//! Reading the session id from the request's `Cookie` header, as
+//! express-session does with cookie@0.7.2's `parse` (spec §4.1) and its
+//! `getcookie` (§4.2).
+//!
+//! Header bytes are read as Latin-1, as Node does, so indexes and
+//! signatures agree with express-session even for non-ASCII bytes.
+
+use std::borrow::Cow;
+
+use http::HeaderMap;
+use http::header::COOKIE;
+
+use super::signature::Signer;
+
+/// The verified session id in the request's cookies, or `None` when there
+/// is no cookie `name`, its value is empty, unsigned (no `s:` prefix), not
+/// signed by any of the secrets, or signs an empty id (spec P6-P8, SG4).
+/// A `None` costs no store lookup (R8).
+pub(crate) fn session_id(headers: &HeaderMap, name: &str, signer: &Signer) -> Option<String> {
+    let value = find(headers, name)?;
+    let rest = value.strip_prefix("s:")?;
+    let id_len = signer.unsign(rest)?.len();
+    if id_len == 0 {
+        return None;
+    }
+    let id_range = 2..2 + id_len;
+    Some(match value {
+        Cow::Borrowed(text) => text[id_range].to_owned(),
+        Cow::Owned(mut text) => {
+            // Reuse the decoded value's allocation for the id.
+            text.truncate(id_range.end);
+            text.drain(..id_range.start);
+            text
+        }
+    })
+}
+
+/// The value of the first cookie called `name` (P3), trimmed, unquoted and
+/// percent-decoded (P2, P4, P5). Node joins repeated `Cookie` lines with
+/// `; `, which parses the same as reading the lines in order.
+pub(crate) fn find<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, str>> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .find_map(|line| find_in_line(line.as_bytes(), name.as_bytes()))
+        .map(decode)
+}
+
+/// cookie@0.7.2's `parse` loop over one header line, stopping at the first
+/// pair named `name`; returns its raw value.
+fn find_in_line<'h>(line: &'h [u8], name: &[u8]) -> Option<&'h [u8]> {
+    let len = line.len();
+    // A pair needs at least a name character and `=` (P1).
+    if len < 2 {
+        return None;
+    }
+    let mut index = 0;
+    while index < len {
+        let eq = index + line[index..].iter().position(|&b| b == b'=')?;
+        let end = match line[index..].iter().position(|&b| b == b';') {
+            None => len,
+            Some(semi) if index + semi < eq => {
+                // A segment without `=`: restart after the last `;` before
+                // this `=` (cookie's "backtrack on prior semicolon").
+                let before = &line[..eq];
+                index = before.iter().rposition(|&b| b == b';').map_or(0, |i| i + 1);
+                continue;
+            }
+            Some(semi) => index + semi,
+        };
+        let key = trim(line, index, eq);
+        if &line[key.0..key.1] == name {
+            let (mut start, mut stop) = trim(line, eq + 1, end);
+            if stop > start && line[start] == b'"' && line[stop - 1] == b'"' {
+                start += 1;
+                stop -= 1;
+            }
+            // A lone `"` leaves start past stop: an empty value.
+            return Some(line.get(start..stop).unwrap_or_default());
+        }
+        index = end + 1;
+    }
+    None
+}
+
+/// The bounds of `line[from..to]` without leading and trailing spaces and
+/// tabs (cookie's `startIndex`/`endIndex`).
+fn trim(line: &[u8], from: usize, to: usize) -> (usize, usize) {
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = from + line[from..to].iter().take_while(|b| blank(b)).count();
+    let stop = to
+        - line[start..to]
+            .iter()
+            .rev()
+            .take_while(|b| blank(b))
+            .count();
+    (start, stop)
+}
+
+/// cookie's `tryDecode(decodeURIComponent)`: values with `%` are decoded,
+/// and kept raw when decoding fails (bad escape, invalid UTF-8).
+fn decode(raw: &[u8]) -> Cow<'_, str> {
+    if raw.contains(&b'%')
+        && let Some(decoded) = decode_uri_component(raw)
+    {
+        return Cow::Owned(decoded);
+    }
+    latin1(raw)
+}
+
+fn latin1(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if bytes.is_ascii() => Cow::Borrowed(text),
+        _ => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
+    }
+}
+
+/// JavaScript's `decodeURIComponent` over a Latin-1 string: `%XX` escapes
+/// are UTF-8 bytes and must form whole, valid characters; any other byte is
+/// the character of the same code. `None` where JavaScript throws.
+fn decode_uri_component(raw: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] != b'%' {
+            out.push(char::from(raw[i]));
+            i += 1;
+            continue;
+        }
+        let lead = hex_byte(raw, i)?;
+        let width = match lead {
+            0x00..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => return None,
+        };
+        let mut utf8 = [lead, 0, 0, 0];
+        for (k, slot) in utf8.iter_mut().enumerate().take(width).skip(1) {
+            *slot = hex_byte(raw, i + 3 * k)?;
+        }
+        // Rejects overlong forms, surrogates and code points past U+10FFFF,
+        // as JavaScript does.
+        out.push_str(std::str::from_utf8(&utf8[..width]).ok()?);
+        i += 3 * width;
+    }
+    Some(out)
+}
+
+/// The byte of the escape `%XX` at `at`.
+fn hex_byte(raw: &[u8], at: usize) -> Option<u8> {
+    match raw.get(at..at + 3)? {
+        [b'%', hi, lo] => {
+            let digit = |c: u8| (c as char).to_digit(16);
+            Some((digit(*hi)? * 16 + digit(*lo)?) as u8)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderValue;
+
+    use super::*;
+
+    fn headers(lines: &[&[u8]]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for line in lines {
+            map.append(COOKIE, HeaderValue::from_bytes(line).unwrap());
+        }
+        map
+    }
+
+    fn value(line: &str, name: &str) -> Option<String> {
+        find(&headers(&[line.as_bytes()]), name).map(Cow::into_owned)
+    }
+
+    fn signer() -> Signer {
+        Signer::new(&["keyboard cat"]).unwrap()
+    }
+
+    const APPLE: &str = "s%3Aapple.D8Y%2BpkTAmeR0PobOhY4G97PRW%2Bj7bUnP%2F5m6%2FOn1MCU";
+
+    #[test]
+    fn parses_like_cookie_0_7_2() {
+        assert_eq!(value("a=1; sid=x; b=2", "sid").as_deref(), Some("x"));
+        // P2: spaces and tabs trimmed around names and values
+        assert_eq!(
+            value(" \tsid \t= \tx y \t;b=2", "sid").as_deref(),
+            Some("x y")
+        );
+        // P2: segments without `=` are skipped, even before the pair
+        assert_eq!(value("garbage; sid=x", "sid").as_deref(), Some("x"));
+        assert_eq!(value("a;b;sid=x", "sid").as_deref(), Some("x"));
+        assert_eq!(value(";;;", "sid"), None);
+        // P3: first occurrence wins; names are case-sensitive and not decoded
+        assert_eq!(value("sid=1; sid=2", "sid").as_deref(), Some("1"));
+        assert_eq!(value("SID=1", "sid"), None);
+        assert_eq!(value("s%69d=1", "sid"), None);
+        // P4: one pair of quotes removed
+        assert_eq!(value("sid=\"x\"", "sid").as_deref(), Some("x"));
+        assert_eq!(value("sid=\"\"x\"\"", "sid").as_deref(), Some("\"x\""));
+        assert_eq!(value("sid=\"", "sid").as_deref(), Some(""));
+        // P5: decoded when it has `%`; kept raw when decoding fails
+        assert_eq!(value("sid=a%20b", "sid").as_deref(), Some("a b"));
+        assert_eq!(value("sid=%c3%a9", "sid").as_deref(), Some("é"));
+        assert_eq!(value("sid=%zz", "sid").as_deref(), Some("%zz"));
+        assert_eq!(value("sid=%C3", "sid").as_deref(), Some("%C3"));
+        assert_eq!(value("sid=%ED%A0%80", "sid").as_deref(), Some("%ED%A0%80"));
+        assert_eq!(value("sid=100%", "sid").as_deref(), Some("100%"));
+        // values may contain `=`
+        assert_eq!(value("sid=a=b", "sid").as_deref(), Some("a=b"));
+        // P1: a line shorter than two characters has nothing
+        assert_eq!(value("=", ""), None);
+    }
+
+    #[test]
+    fn non_ascii_bytes_are_latin1() {
+        let map = headers(&[b"sid=\xe9"]);
+        assert_eq!(find(&map, "sid").as_deref(), Some("é"));
+        let map = headers(&[b"sid=\xe9%41"]);
+        assert_eq!(find(&map, "sid").as_deref(), Some("éA"));
+    }
+
+    #[test]
+    fn repeated_lines_read_in_order() {
+        let map = headers(&[b"a=1", b"sid=first", b"sid=second"]);
+        assert_eq!(find(&map, "sid").as_deref(), Some("first"));
+    }
+
+    #[test]
+    fn reads_signed_ids() {
+        let s = signer();
+        let id = |line: &str| session_id(&headers(&[line.as_bytes()]), "connect.sid", &s);
+        assert_eq!(
+            id(&format!("connect.sid={APPLE}")).as_deref(),
+            Some("apple")
+        );
+        // unencoded values work too (P5)
+        let raw = "connect.sid=s:apple.D8Y+pkTAmeR0PobOhY4G97PRW+j7bUnP/5m6/On1MCU";
+        assert_eq!(id(raw).as_deref(), Some("apple"));
+        // lower-case escapes are decoded (P5)
+        let lower = APPLE.replace("%2F", "%2f").replace("%3A", "%3a");
+        assert_eq!(
+            id(&format!("connect.sid={lower}")).as_deref(),
+            Some("apple")
+        );
+    }
+
+    #[test]
+    fn hostile_values_give_no_id() {
+        let s = signer();
+        let id = |line: &str| session_id(&headers(&[line.as_bytes()]), "connect.sid", &s);
+        // P6: empty
+        assert_eq!(id("connect.sid="), None);
+        // P7: unsigned, or an upper-case prefix
+        assert_eq!(id("connect.sid=apple"), None);
+        assert_eq!(
+            id(&format!(
+                "connect.sid={}",
+                APPLE.replacen("s%3A", "S%3A", 1)
+            )),
+            None
+        );
+        // P8: tampered or forged
+        assert_eq!(
+            id(&format!(
+                "connect.sid={}",
+                APPLE.replacen("apple", "apples", 1)
+            )),
+            None
+        );
+        assert_eq!(id("connect.sid=s%3Aapple"), None);
+        assert_eq!(id("connect.sid=s%3Aapple.AAAA"), None);
+        // invalid percent-encoding keeps the raw value, which is unsigned
+        assert_eq!(id("connect.sid=s%3Aapple%zz"), None);
+        // SG4: a validly signed empty id is no id
+        let empty = format!("connect.sid=s:{}", s.sign(""));
+        assert_eq!(id(&empty), None);
+        // P3: the first duplicate wins even when it is invalid
+        assert_eq!(id(&format!("connect.sid=bogus; connect.sid={APPLE}")), None);
+        assert_eq!(
+            id(&format!("connect.sid={APPLE}; connect.sid=bogus")).as_deref(),
+            Some("apple")
+        );
+        // a huge value is simply not verified
+        let huge = format!("connect.sid=s%3A{}.x", "a".repeat(64 * 1024));
+        assert_eq!(id(&huge), None);
+    }
+}

@@ -1,0 +1,300 @@
+//! The session's data: the members of the stored JSON document other than
+//! `cookie`, in insertion order, as on a JavaScript object (spec §7.1, §8).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::SessionError;
+use super::json::{self, HashWriter};
+
+/// Names a session key cannot have: `cookie` is the session cookie's place
+/// in the document, and express-session drops the others when it loads a
+/// session (they are `Session` methods or `Object.prototype` members, spec
+/// §3.2 I5), so storing them would lose them.
+const RESERVED: [&str; 21] = [
+    "cookie",
+    "id",
+    "req",
+    "touch",
+    "resetMaxAge",
+    "save",
+    "reload",
+    "destroy",
+    "regenerate",
+    "constructor",
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+];
+
+/// Whether express-session drops `key` when it loads a session, or it is
+/// the cookie.
+pub(crate) fn is_reserved(key: &str) -> bool {
+    RESERVED.contains(&key)
+}
+
+/// A session's data: JSON values by key, in insertion order.
+///
+/// Values go in and out through serde. Assigning a key keeps its place;
+/// a new key goes last; removing a key and adding it again moves it last,
+/// which counts as a change (express-session compares the JSON text, spec
+/// §7.1).
+///
+/// ```
+/// use nestling::session::SessionData;
+///
+/// let mut data = SessionData::new();
+/// data.insert("visits", 1)?;
+/// let visits = data.get::<u32>("visits")?.unwrap_or(0);
+/// data.insert("visits", visits + 1)?;
+/// assert_eq!(data.get::<u32>("visits")?, Some(2));
+/// assert_eq!(data.get::<String>("user")?, None);
+/// # Ok::<(), nestling::session::SessionError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionData {
+    map: Map<String, Value>,
+    /// How many data members come before `cookie` in the stored document:
+    /// 0 for sessions made here; a loaded document keeps its order (§8).
+    cookie_at: usize,
+}
+
+impl SessionData {
+    /// No data.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub(crate) fn from_parts(map: Map<String, Value>, cookie_at: usize) -> Self {
+        let cookie_at = cookie_at.min(map.len());
+        SessionData { map, cookie_at }
+    }
+
+    /// The value of `key` as a `T`; `None` when absent (a JSON `null` is a
+    /// present value: ask for `Option<T>` to read it as `None`).
+    ///
+    /// # Errors
+    /// When the value is not a `T`.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SessionError> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(value) => T::deserialize(value)
+                .map(Some)
+                .map_err(|e| SessionError::type_mismatch(key, e)),
+        }
+    }
+
+    /// Sets `key` to `value` (serialized to JSON), keeping the key's place
+    /// if it exists.
+    ///
+    /// # Errors
+    /// When `key` is reserved (`cookie`, or a name express-session drops on
+    /// load such as `id` or `save`), or `value` cannot be JSON (a map with
+    /// non-string keys, ...).
+    pub fn insert<T: Serialize>(&mut self, key: &str, value: T) -> Result<(), SessionError> {
+        if is_reserved(key) {
+            return Err(SessionError::reserved(key));
+        }
+        let value = serde_json::to_value(value).map_err(|e| SessionError::serialize(key, e))?;
+        match self.map.get_mut(key) {
+            Some(slot) => *slot = value,
+            None => {
+                self.map.insert(key.to_owned(), value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes `key`, returning its value. Removing an absent key changes
+    /// nothing.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let index = self.map.keys().position(|k| k == key)?;
+        if index < self.cookie_at {
+            self.cookie_at -= 1;
+        }
+        // `shift_remove` keeps the other keys in order, as `delete` does in
+        // JavaScript (`remove` would move the last key into the hole).
+        self.map.shift_remove(key)
+    }
+
+    /// Removes every key.
+    pub fn clear(&mut self) {
+        self.map.clear();
+        self.cookie_at = 0;
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// The raw JSON value of `key`.
+    pub fn get_value(&self, key: &str) -> Option<&Value> {
+        self.map.get(key)
+    }
+
+    /// The raw JSON value of `key`, to change in place (e.g. a nested
+    /// member). Changes are detected at the end of the request like any
+    /// other.
+    pub fn get_value_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.map.get_mut(key)
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+
+    /// Keys and values, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.map.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether there is no data.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub(crate) fn map(&self) -> &Map<String, Value> {
+        &self.map
+    }
+
+    pub(crate) fn cookie_at(&self) -> usize {
+        self.cookie_at
+    }
+
+    /// The hash of the data's JSON text (express-session's `hash(session)`,
+    /// which leaves the cookie out, spec H1).
+    pub(crate) fn hash(&self) -> u64 {
+        hash_members(self.map.iter())
+    }
+}
+
+/// The hash of the JSON object text made of `members`, as
+/// `JSON.stringify` writes it: equal text, equal hash.
+pub(crate) fn hash_members<'a>(members: impl Iterator<Item = (&'a String, &'a Value)>) -> u64 {
+    use std::io::Write;
+    let mut hasher = HashWriter::new();
+    // Writing into a hasher cannot fail, and neither can serializing a
+    // `Value`.
+    let _ = hasher.write_all(b"{");
+    for (i, (key, value)) in members.enumerate() {
+        if i > 0 {
+            let _ = hasher.write_all(b",");
+        }
+        let _ = json::write(&mut hasher, key);
+        let _ = hasher.write_all(b":");
+        let _ = json::write(&mut hasher, value);
+    }
+    let _ = hasher.write_all(b"}");
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_get_and_insert() {
+        let mut data = SessionData::new();
+        data.insert("n", 5u32).unwrap();
+        data.insert("user", json!({"name": "ann"})).unwrap();
+        assert_eq!(data.get::<u32>("n").unwrap(), Some(5));
+        assert_eq!(data.get::<String>("missing").unwrap(), None);
+        let error = data.get::<String>("n").unwrap_err();
+        assert!(error.is_type_mismatch(), "{error}");
+        assert!(error.to_string().contains("`n`"));
+        data.insert("nothing", ()).unwrap();
+        assert_eq!(data.get::<Option<u8>>("nothing").unwrap(), Some(None));
+    }
+
+    #[test]
+    fn reserved_keys_are_refused() {
+        let mut data = SessionData::new();
+        for key in ["cookie", "id", "save", "__proto__", "toString"] {
+            let error = data.insert(key, 1).unwrap_err();
+            assert!(error.is_reserved(), "{key}");
+        }
+        assert!(data.is_empty());
+    }
+
+    #[test]
+    fn values_that_are_not_json_are_refused() {
+        let mut data = SessionData::new();
+        let mut map = std::collections::HashMap::new();
+        map.insert((1, 2), 3);
+        assert!(data.insert("map", map).is_err());
+    }
+
+    #[test]
+    fn order_is_kept() {
+        let mut data = SessionData::new();
+        for key in ["c", "a", "b"] {
+            data.insert(key, 1).unwrap();
+        }
+        data.insert("a", 2).unwrap(); // keeps its place
+        data.remove("c");
+        assert_eq!(data.keys().collect::<Vec<_>>(), ["a", "b"]);
+        data.insert("c", 1).unwrap();
+        assert_eq!(data.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn modification_detection_compares_json_text() {
+        // §7.1's consequences.
+        let mut data = SessionData::new();
+        data.insert("a", 1).unwrap();
+        data.insert("b", 2).unwrap();
+        let original = data.hash();
+        // assigning an equal value is not a change
+        data.insert("a", 1).unwrap();
+        assert_eq!(data.hash(), original);
+        // 1.0 is written `1` by JavaScript: no change
+        data.insert("a", 1.0).unwrap();
+        assert_eq!(data.hash(), original);
+        // "1" is not 1
+        data.insert("a", "1").unwrap();
+        assert_ne!(data.hash(), original);
+        data.insert("a", 1).unwrap();
+        // deleting an absent key is not a change
+        assert!(data.remove("zzz").is_none());
+        assert_eq!(data.hash(), original);
+        // deleting and re-adding moves the key: a change
+        data.remove("a");
+        data.insert("a", 1).unwrap();
+        assert_ne!(data.hash(), original);
+        // a nested change is a change
+        let mut data = SessionData::new();
+        data.insert("o", json!({"x": 1})).unwrap();
+        let original = data.hash();
+        data.get_value_mut("o").unwrap()["x"] = json!(2);
+        assert_ne!(data.hash(), original);
+    }
+
+    #[test]
+    fn removing_before_the_cookie_moves_it() {
+        let mut map = Map::new();
+        map.insert("a".into(), json!(1));
+        map.insert("b".into(), json!(2));
+        let mut data = SessionData::from_parts(map, 1);
+        data.remove("a");
+        assert_eq!(data.cookie_at(), 0);
+        data.clear();
+        assert_eq!(data.cookie_at(), 0);
+    }
+}

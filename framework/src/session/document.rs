@@ -1,0 +1,284 @@
+//! The stored document (spec §8): `JSON.stringify(req.session)`, i.e. the
+//! data members with `cookie` among them, in order. New sessions put
+//! `cookie` first; loaded ones keep the stored order.
+
+use std::fmt;
+use std::io::Write;
+
+use serde::Deserializer;
+use serde::de::{self, Deserialize, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::SessionError;
+use super::cookie::SessionCookie;
+use super::data::{self, SessionData};
+use super::json;
+use super::store::StoredSession;
+
+/// A document read back from a store.
+pub(crate) struct Loaded {
+    pub(crate) data: SessionData,
+    pub(crate) cookie: SessionCookie,
+    /// The hash of the document as stored, before reserved keys were
+    /// dropped (spec I6).
+    pub(crate) hash: u64,
+}
+
+/// Writes the document of a session.
+pub(crate) fn write(data: &SessionData, cookie: &SessionCookie) -> StoredSession {
+    let mut out = Vec::with_capacity(192);
+    out.push(b'{');
+    let mut cookie_range = 0..0;
+    let mut write_cookie = |out: &mut Vec<u8>| {
+        member_name(out, "cookie");
+        let start = out.len();
+        // Serializing into a Vec cannot fail.
+        let _ = json::write(&mut *out, cookie);
+        cookie_range = start..out.len();
+    };
+    for (i, (key, value)) in data.map().iter().enumerate() {
+        if i == data.cookie_at() {
+            write_cookie(&mut out);
+        }
+        member_name(&mut out, key);
+        let _ = json::write(&mut out, value);
+    }
+    if data.cookie_at() >= data.len() {
+        write_cookie(&mut out);
+    }
+    out.push(b'}');
+    // serde_json writes UTF-8.
+    let text = String::from_utf8(out).unwrap_or_default();
+    StoredSession::from_parts(text, cookie_range, cookie.expires_ms())
+}
+
+/// `,"key":` (without the comma for the first member).
+fn member_name(out: &mut Vec<u8>, key: &str) {
+    if out.len() > 1 {
+        out.push(b',');
+    }
+    let _ = json::write(&mut *out, key);
+    let _ = out.write_all(b":");
+}
+
+/// Reads a stored document as express-session's `createSession` does (spec
+/// I1-I6): the `cookie` member becomes the [`SessionCookie`], the other
+/// members the data, minus the names express-session reserves (I5).
+///
+/// # Errors
+/// When the document is not a JSON object with an object `cookie` member:
+/// express-session then fails the request (R9).
+pub(crate) fn read(stored: &StoredSession) -> Result<Loaded, SessionError> {
+    let document: Document = serde_json::from_str(stored.json())
+        .map_err(|e| SessionError::corrupt(format!("it is not a session document ({e})")))?;
+    let (mut map, cookie_at) = (document.map, document.cookie_at);
+    let cookie = document
+        .cookie
+        .ok_or_else(|| SessionError::corrupt("it has no `cookie` member"))?;
+    let hash = data::hash_members(map.iter());
+    let data = if map.keys().any(|k| data::is_reserved(k)) {
+        let reserved: Vec<String> = map
+            .keys()
+            .filter(|k| data::is_reserved(k))
+            .cloned()
+            .collect();
+        let mut data = SessionData::from_parts(std::mem::take(&mut map), cookie_at);
+        for key in reserved {
+            data.remove(&key);
+        }
+        data
+    } else {
+        SessionData::from_parts(map, cookie_at)
+    };
+    Ok(Loaded { data, cookie, hash })
+}
+
+struct Document {
+    map: Map<String, Value>,
+    cookie: Option<SessionCookie>,
+    cookie_at: usize,
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(DocumentVisitor)
+    }
+}
+
+struct DocumentVisitor;
+
+impl<'de> Visitor<'de> for DocumentVisitor {
+    type Value = Document;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Document, A::Error> {
+        let mut document = Document {
+            map: Map::new(),
+            cookie: None,
+            cookie_at: 0,
+        };
+        while let Some(key) = access.next_key::<Key>()? {
+            match key {
+                Key::Cookie => {
+                    // `JSON.parse` keeps the first position and the last
+                    // value of a repeated name.
+                    if document.cookie.is_none() {
+                        document.cookie_at = document.map.len();
+                    }
+                    document.cookie = Some(access.next_value()?);
+                }
+                Key::Data(name) => {
+                    let value: Value = access.next_value()?;
+                    document.map.insert(name, value);
+                }
+            }
+        }
+        Ok(document)
+    }
+}
+
+enum Key {
+    Cookie,
+    Data(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+                Ok(if name == "cookie" {
+                    Key::Cookie
+                } else {
+                    Key::Data(name.to_owned())
+                })
+            }
+            fn visit_string<E: de::Error>(self, name: String) -> Result<Key, E> {
+                Ok(if name == "cookie" {
+                    Key::Cookie
+                } else {
+                    Key::Data(name)
+                })
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::session::options::CookieOptions;
+
+    const NOW: i64 = 1_764_094_920_296;
+
+    fn cookie() -> SessionCookie {
+        let options = CookieOptions::default().max_age(Duration::from_secs(60));
+        SessionCookie::from_options(&options, false, NOW)
+    }
+
+    #[test]
+    fn writes_express_sessions_document() {
+        // §8's example, byte for byte.
+        let mut data = SessionData::new();
+        data.insert("visits", 1).unwrap();
+        let stored = write(&data, &cookie());
+        assert_eq!(
+            stored.json(),
+            r#"{"cookie":{"originalMaxAge":60000,"expires":"2025-11-25T18:23:00.296Z","httpOnly":true,"path":"/"},"visits":1}"#
+        );
+        assert_eq!(
+            stored.cookie_json(),
+            Some(
+                r#"{"originalMaxAge":60000,"expires":"2025-11-25T18:23:00.296Z","httpOnly":true,"path":"/"}"#
+            )
+        );
+        assert_eq!(stored.expires_ms(), Some(NOW + 60_000));
+        let empty = write(&SessionData::new(), &cookie());
+        assert!(empty.json().starts_with(r#"{"cookie":{"#));
+        assert!(empty.json().ends_with("}}"));
+    }
+
+    #[test]
+    fn round_trips_and_keeps_the_stored_order() {
+        let text = r#"{"a":1,"cookie":{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"},"b":{"y":1,"x":[2.5,"s"]}}"#;
+        let loaded = read(&StoredSession::from_json(text)).unwrap();
+        assert_eq!(loaded.data.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(loaded.data.hash(), loaded.hash);
+        assert_eq!(write(&loaded.data, &loaded.cookie).json(), text);
+        // and the same document parsed from our own writing
+        let again = read(&write(&loaded.data, &loaded.cookie)).unwrap();
+        assert_eq!(again.data, loaded.data);
+    }
+
+    #[test]
+    fn cookie_last_in_a_document_stays_last() {
+        let text = r#"{"a":1,"b":2,"cookie":{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"}}"#;
+        let mut loaded = read(&StoredSession::from_json(text)).unwrap();
+        assert_eq!(write(&loaded.data, &loaded.cookie).json(), text);
+        loaded.data.insert("c", 3).unwrap(); // new keys go after the cookie
+        assert!(
+            write(&loaded.data, &loaded.cookie)
+                .json()
+                .ends_with(r#""path":"/"},"c":3}"#)
+        );
+    }
+
+    #[test]
+    fn reserved_keys_are_dropped_but_hashed() {
+        // I5/I6: the stored document hashes differently from the session,
+        // so the session counts as modified.
+        let text =
+            r#"{"cookie":{"originalMaxAge":null,"expires":null},"save":1,"toString":2,"visits":3}"#;
+        let loaded = read(&StoredSession::from_json(text)).unwrap();
+        assert_eq!(loaded.data.keys().collect::<Vec<_>>(), ["visits"]);
+        assert_ne!(loaded.data.hash(), loaded.hash);
+        let clean = r#"{"cookie":{"originalMaxAge":null,"expires":null},"visits":3}"#;
+        let loaded = read(&StoredSession::from_json(clean)).unwrap();
+        assert_eq!(loaded.data.hash(), loaded.hash);
+    }
+
+    #[test]
+    fn a_nested_cookie_key_is_data() {
+        let text = r#"{"cookie":{},"nested":{"cookie":1}}"#;
+        let loaded = read(&StoredSession::from_json(text)).unwrap();
+        assert_eq!(loaded.data.get_value("nested"), Some(&json!({"cookie": 1})));
+    }
+
+    #[test]
+    fn documents_that_are_not_sessions_are_errors() {
+        for text in [
+            "",
+            "garbage",
+            "[1]",
+            "5",
+            r#"{"visits":1}"#,
+            r#"{"cookie":null}"#,
+            r#"{"cookie":5}"#,
+            r#"{"cookie":{"sameSite":"sideways"}}"#,
+        ] {
+            let error = read(&StoredSession::from_json(text)).err().unwrap();
+            assert!(error.is_corrupt(), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn repeated_names_behave_like_json_parse() {
+        let text = r#"{"a":1,"cookie":{"path":"/x"},"a":2,"cookie":{"path":"/y"}}"#;
+        let loaded = read(&StoredSession::from_json(text)).unwrap();
+        assert_eq!(loaded.data.get::<u8>("a").unwrap(), Some(2));
+        assert_eq!(loaded.cookie.path(), "/y");
+        assert_eq!(loaded.data.cookie_at(), 1);
+    }
+}

@@ -1,0 +1,56 @@
+//! Sessions that behave exactly like express-session 1.19: same options and
+//! defaults, same cookie on the wire, same store contract and documents.
+//! Rule numbers in comments (R3, C4, ...) refer to
+//! `shared/specs/express-session.md`.
+//!
+//! How the pieces meet:
+//!
+//! * [`SessionOptions`] and [`CookieOptions`] (`options.rs`) are the
+//!   builders users write; `into_config` validates them into a
+//!   [`SessionConfig`] (`config.rs`), which runs a request's session step
+//!   by step: path check, reading the signed cookie (`cookie_header.rs`,
+//!   `signature.rs`), generating (`id.rs`) or loading, and the
+//!   end-of-request commit.
+//! * [`SessionState`] (`state.rs`) is one request's session: its
+//!   [`SessionData`] (`data.rs`), its [`SessionCookie`] (`cookie.rs`) and the
+//!   flags express-session keeps per request; `decision.rs` holds the pure
+//!   rules that decide saving, touching, destroying and `Set-Cookie`
+//!   (written by `set_cookie.rs`).
+//! * Stores (`store/`) keep the JSON document of `document.rs`, written with
+//!   JavaScript's number format (`json.rs`) and dates (`date.rs`);
+//!   [`MemoryStore`] is the default and purges expired sessions.
+//! * `secure.rs` decides whether a request is secure (`proxy`, trust proxy).
+
+mod config;
+mod cookie;
+mod cookie_header;
+mod data;
+mod date;
+mod decision;
+mod document;
+mod error;
+mod id;
+mod json;
+mod options;
+mod secure;
+mod set_cookie;
+mod signature;
+mod state;
+pub mod store;
+
+pub use config::SessionConfig;
+pub use cookie::{Priority, SameSite, SessionCookie};
+pub use data::SessionData;
+pub use decision::{
+    Commit, Rules, StoreAction, should_destroy, should_save, should_set_cookie, should_touch,
+};
+pub use error::SessionError;
+pub use id::generate_id;
+pub use options::{
+    CookieOptions, DEPRECATED_RESAVE, DEPRECATED_SAVE_UNINITIALIZED, Secure, SessionOptions, Unset,
+};
+pub use secure::is_secure;
+pub use state::SessionState;
+pub use store::{
+    MemoryStore, PRODUCTION_WARNING, SessionStore, SharedStore, StoreError, StoredSession,
+};
