@@ -90,12 +90,13 @@ pub(crate) fn build_graph(root: Import, overrides: Vec<Provider>) -> Result<Grap
         visible,
         order: Vec::new(),
     };
+    inherit_alias_scopes(&mut graph);
     check_consumers(&graph, &mut problems);
-    if problems.is_empty() {
-        match order(&graph) {
-            Ok(order) => graph.order = order,
-            Err(cycles) => problems.extend(cycles),
-        }
+    // Unresolved dependencies are left out of the ordering, so cycles are
+    // found (and reported with the rest) even when something is missing.
+    match order(&graph) {
+        Ok(order) => graph.order = order,
+        Err(cycles) => problems.extend(cycles),
     }
     if problems.is_empty() {
         Ok(graph)
@@ -283,13 +284,46 @@ fn controllers(modules: &[ModuleNode], problems: &mut Vec<String>) -> Vec<Contro
     out
 }
 
+/// An alias gives whatever its target gives, so it takes the target's scope:
+/// an alias of a request-scoped provider is request-scoped too. Followed to
+/// a fixed point for aliases of aliases (a cycle of aliases is reported by
+/// `order`).
+fn inherit_alias_scopes(graph: &mut Graph) {
+    for _ in 0..graph.slots.len() {
+        let mut changed = false;
+        for slot in 0..graph.slots.len() {
+            let Build::Existing(target) = graph.slots[slot].provider.build else {
+                continue;
+            };
+            let Some(t) = graph.resolve(graph.slots[slot].module, target) else {
+                continue;
+            };
+            let scope = graph.slots[t].provider.scope;
+            if graph.slots[slot].provider.scope != scope {
+                graph.slots[slot].provider.scope = scope;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
 /// One consumer: a provider, a controller, or a handler.
 struct Consumer<'a> {
     name: String,
     module: usize,
     scope: Scope,
     deps: &'a [Dependency],
-    handler: bool,
+    kind: ConsumerKind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum ConsumerKind {
+    Provider,
+    Controller,
+    Handler,
 }
 
 fn check_consumers(graph: &Graph, problems: &mut Vec<String>) {
@@ -329,8 +363,19 @@ fn check_consumers(graph: &Graph, problems: &mut Vec<String>) {
             module: slot.module,
             scope: slot.provider.scope,
             deps: &slot.provider.deps,
-            handler: false,
+            kind: ConsumerKind::Provider,
         });
+        if let Build::Existing(target) = slot.provider.build
+            && !target.same_type(&slot.provider.token)
+        {
+            problems.push(format!(
+                "{} in {} is an alias of {}, a different type; an alias gives the same instance under another name, so both must be one type: `Provider::existing::<{}>().named(\"...\")`",
+                slot.provider.token,
+                graph.modules[slot.module].name,
+                target,
+                target.type_name()
+            ));
+        }
         if matches!(slot.provider.build, Build::Factory(_))
             && slot.provider.scope != Scope::Singleton
         {
@@ -348,7 +393,7 @@ fn check_consumers(graph: &Graph, problems: &mut Vec<String>) {
             module: controller.module,
             scope: (controller.def.scope)(),
             deps,
-            handler: false,
+            kind: ConsumerKind::Controller,
         });
         if (controller.def.scope)() != Scope::Singleton {
             problems.push(format!(
@@ -364,7 +409,7 @@ fn check_consumers(graph: &Graph, problems: &mut Vec<String>) {
             module: *module,
             scope: Scope::Request,
             deps,
-            handler: true,
+            kind: ConsumerKind::Handler,
         });
     }
 
@@ -373,13 +418,22 @@ fn check_consumers(graph: &Graph, problems: &mut Vec<String>) {
             let module = &graph.modules[consumer.module];
             if dep.request {
                 if consumer.scope != Scope::Request {
+                    let fix = match consumer.kind {
+                        ConsumerKind::Controller => format!(
+                            "take it as a handler parameter (`req: {}`) instead",
+                            dep.token
+                        ),
+                        _ => format!(
+                            "make {} request-scoped with #[injectable(scope = request)], or take it as a handler parameter",
+                            consumer.name
+                        ),
+                    };
                     problems.push(format!(
-                        "{} is {} but takes {} ({}), which exists only during a request; make {} request-scoped with #[injectable(scope = request)], or take it as a handler parameter",
+                        "{} is {} but takes {} ({}), which exists only during a request; {fix}",
                         consumer.name,
                         consumer.scope.label(),
                         dep.token,
                         dep.label,
-                        consumer.name
                     ));
                 }
                 continue;
@@ -392,39 +446,37 @@ fn check_consumers(graph: &Graph, problems: &mut Vec<String>) {
             };
             let target = &graph.slots[slot].provider;
             if target.scope == Scope::Request && consumer.scope != Scope::Request {
+                let parameter = format!(
+                    "`{}: Inject<{}>`",
+                    snake(&dep.token.type_name()),
+                    dep.token.type_name()
+                );
+                let fix = match consumer.kind {
+                    ConsumerKind::Controller => format!(
+                        "take {} as a handler parameter ({parameter}) instead of a field",
+                        dep.token
+                    ),
+                    _ => format!(
+                        "make {} request-scoped too with #[injectable(scope = request)], or take {} as a handler parameter ({parameter}) and pass it to {}'s methods",
+                        consumer.name, dep.token, consumer.name
+                    ),
+                };
                 problems.push(format!(
-                    "{} is {} but depends on {} ({}), which is request-scoped: it would outlive the request. Take {} as a handler parameter (`{}: Inject<{}>`) instead, or make {} request-scoped with #[injectable(scope = request)]",
+                    "{} is {} but depends on {} ({}), which is request-scoped: it would outlive the request. Fix: {fix}",
                     consumer.name,
                     consumer.scope.label(),
                     dep.token,
                     dep.label,
-                    dep.token,
-                    snake(&dep.token.type_name()),
-                    dep.token.type_name(),
-                    consumer.name
                 ));
             }
             if dep.lazy && target.scope != Scope::Singleton {
                 problems.push(format!(
-                    "{} takes {} lazily ({}), but it is {}; `Lazy<T>` only works with singletons",
+                    "{} takes {} lazily ({}), but it is {}; `Lazy<T>` only works with singletons: inject it with `Inject<{}>`",
                     consumer.name,
                     dep.token,
                     dep.label,
-                    target.scope.label()
-                ));
-            }
-            // Aliases are singletons pointing at their target; a scoped
-            // target would be frozen into the alias.
-            if matches!(target.build, Build::Existing(_))
-                && let Some(&Dependency { token, .. }) = target.deps.first()
-                && let Some(t) = graph.resolve(graph.slots[slot].module, token)
-                && graph.slots[t].provider.scope != Scope::Singleton
-            {
-                problems.push(format!(
-                    "{} is an alias of {}, which is {}; aliases only work for singletons",
-                    target.token,
-                    token,
-                    graph.slots[t].provider.scope.label()
+                    target.scope.label(),
+                    dep.token.type_name()
                 ));
             }
         }
@@ -467,7 +519,7 @@ fn missing_message(
             }
         })
         .collect();
-    let head = if consumer.handler {
+    let head = if consumer.kind == ConsumerKind::Handler {
         format!(
             "can't resolve {} of {}: {} is not available in {}",
             dep.label, consumer.name, dep.token, module.name
@@ -513,26 +565,50 @@ fn missing_message(
                 dep.token, owner.name, owner.name, owner.name, module.name
             ),
         }
-    } else if dep.token.name().is_none()
-        && inventory::iter::<InjectableRegistration>().any(|r| (r.0)() == dep.token)
-    {
+    } else if let Some(exporter) = unimported_exporter(graph, dep.token) {
         format!(
-            "no module provides it: add {} to {}'s providers",
-            dep.token.type_name(),
+            "{exporter} exports it, but no module of the app imports {exporter}: add {exporter} to {}'s imports",
             module.name
         )
     } else {
-        let named = match dep.token.name() {
-            Some(name) => format!(".named({name:?})"),
-            None => String::new(),
-        };
-        format!(
-            "no module provides it: add `Provider::value(..){named}` or `Provider::factory(..){named}` for {} to {}'s providers, or make the type #[injectable] and list it",
-            dep.token.type_name(),
-            module.name
-        )
+        let injectable =
+            inventory::iter::<InjectableRegistration>().any(|r| (r.0)().same_type(&dep.token));
+        let type_name = dep.token.type_name();
+        match (dep.token.name(), injectable) {
+            (None, true) => format!(
+                "no module provides it: add {type_name} to {}'s providers",
+                module.name
+            ),
+            (None, false) => format!(
+                "no module provides it: add `Provider::value(..)` or `Provider::factory(..)` for {type_name} to {}'s providers, or make the type #[injectable] and list it",
+                module.name
+            ),
+            (Some(name), true) => format!(
+                "no module provides it: add `Provider::class::<{type_name}>().named({name:?})` to {}'s providers",
+                module.name
+            ),
+            (Some(name), false) => format!(
+                "no module provides it: add `Provider::value(..).named({name:?})` or `Provider::factory(..).named({name:?})` for {type_name} to {}'s providers",
+                module.name
+            ),
+        }
     };
     format!("{head}. Fix: {fix}")
+}
+
+/// A registered `#[module]` outside the app's graph that exports `token`
+/// (typically a global module nobody imports). Only exports are read: they
+/// name types, while evaluating another module's providers could run code.
+fn unimported_exporter(graph: &Graph, token: Token) -> Option<&'static str> {
+    inventory::iter::<crate::module::ModuleRegistration>()
+        .map(|registration| registration.0)
+        .filter(|def| !graph.modules.iter().any(|m| m.type_id == (def.type_id)()))
+        .find(|def| {
+            def.exports
+                .iter()
+                .any(|export| matches!(export(), Export::Token(t) if t == token))
+        })
+        .map(|def| def.name)
 }
 
 /// Dependencies before dependents, or every cycle with its path.
@@ -610,10 +686,15 @@ fn order(graph: &Graph) -> Result<Vec<usize>, Vec<String>> {
             .map(|&s| graph.slots[s].provider.token.to_string())
             .collect();
         let first = &graph.slots[cycle[0]].provider.token;
-        let second = cycle
-            .get(1)
-            .map(|&s| graph.slots[s].provider.token)
-            .unwrap_or(*first);
+        let Some(&second) = cycle.get(1) else {
+            cycles.push(format!(
+                "dependency cycle: {}: {first} depends on itself; remove that dependency, or inject it lazily (`Lazy<{}>`)",
+                names.join(" -> "),
+                first.type_name()
+            ));
+            continue;
+        };
+        let second = graph.slots[second].provider.token;
         cycles.push(format!(
             "dependency cycle: {}; break it by injecting one side lazily, e.g. `Lazy<{}>` instead of `Inject<{}>` in {}",
             names.join(" -> "),

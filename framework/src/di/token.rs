@@ -40,6 +40,11 @@ impl Token {
         Token { name, ..self }
     }
 
+    /// Whether both tokens are for the same type, whatever their names.
+    pub(crate) fn same_type(&self, other: &Token) -> bool {
+        self.type_id == other.type_id
+    }
+
     /// The name, if any.
     pub fn name(&self) -> Option<&'static str> {
         self.name
