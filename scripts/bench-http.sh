@@ -21,6 +21,7 @@
 #   ENDPOINTS="plaintext json"
 #   NESTLING_PORT=18081 BASELINE_PORT=18082
 #   SKIP_BUILD=1      use the release binaries already built
+#   NESTLING_BIN=path BASELINE_BIN=path   compare other builds (implies SKIP_BUILD)
 #
 # Usage: scripts/bench-http.sh
 set -euo pipefail
@@ -52,14 +53,14 @@ if ! need wrk; then
 fi
 need taskset || { echo "taskset (util-linux) is required" >&2; exit 1; }
 
-if [ -z "${SKIP_BUILD:-}" ]; then
+if [ -z "${SKIP_BUILD:-}" ] && [ -z "${NESTLING_BIN:-}${BASELINE_BIN:-}" ]; then
     cargo build --release -p bench --bins
 fi
 target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 target_dir=${target_dir:-$root/target}
-bin_nestling=$target_dir/release/bench
-bin_baseline=$target_dir/release/baseline
+bin_nestling=${NESTLING_BIN:-$target_dir/release/bench}
+bin_baseline=${BASELINE_BIN:-$target_dir/release/baseline}
 
 tick=$(getconf CLK_TCK)
 work=$(mktemp -d)
