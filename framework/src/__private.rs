@@ -30,3 +30,10 @@ pub fn type_id<T: 'static>() -> std::any::TypeId {
 pub fn into_response<T: IntoResponse>(value: T) -> Response {
     value.into_response()
 }
+
+/// Looks a request up in the app's route table without running anything;
+/// `framework/benches/routing.rs` measures routing alone through it.
+pub fn route_exists(service: &crate::AppService, method: &http::Method, path: &str) -> bool {
+    let lookup = service.shared().router.lookup(method, path, None);
+    matches!(lookup, crate::routing::Lookup::Found { .. })
+}

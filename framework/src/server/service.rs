@@ -69,6 +69,10 @@ impl AppService {
         AppService { app, peer: None }
     }
 
+    pub(crate) fn shared(&self) -> &AppShared {
+        &self.app
+    }
+
     pub(crate) fn for_peer(&self, peer: SocketAddr) -> Self {
         AppService {
             app: Arc::clone(&self.app),
