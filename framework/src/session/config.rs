@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderValue};
 
 use super::SessionError;
 use super::cookie::SessionCookie;
-use super::cookie_header;
+use super::cookie_header::{self, CookieId};
 use super::date;
 use super::decision::{self, Commit, Rules};
 use super::id::generate_id;
@@ -70,7 +70,7 @@ use super::store::{SharedStore, StoredSession};
 /// let cookie = set_cookie.to_str()?.split(';').next().unwrap().to_owned();
 /// let (parts, ()) = Request::get("/visits").header("cookie", cookie).body(())?.into_parts();
 /// let id = config.cookie_session_id(&parts.headers).unwrap();
-/// let stored = config.store().get(&id).await?.unwrap();
+/// let stored = config.store().get(id.id()).await?.unwrap();
 /// let mut state = config.load(id, &stored)?;
 /// assert_eq!(state.data().unwrap().get::<u32>("visits")?, Some(1));
 /// let commit = config.commit(&mut state, false);
@@ -143,7 +143,7 @@ impl SessionConfig {
     /// The session id the request's cookie carries, verified with the
     /// secrets; `None` for a missing, unsigned, tampered or empty one (spec
     /// §4.1-§4.3). Costs no allocation beyond the id.
-    pub fn cookie_session_id(&self, headers: &HeaderMap) -> Option<String> {
+    pub fn cookie_session_id(&self, headers: &HeaderMap) -> Option<CookieId> {
         cookie_header::session_id(headers, &self.name, &self.signer)
     }
 
@@ -157,21 +157,21 @@ impl SessionConfig {
     pub fn generate(
         &self,
         parts: &Parts,
-        cookie_id: Option<String>,
+        cookie_id: Option<CookieId>,
         secure_request: bool,
     ) -> Result<SessionState, SessionError> {
         let (id, cookie) = self.new_id_and_cookie(parts, secure_request)?;
         Ok(SessionState::generated(cookie_id, id, cookie))
     }
 
-    /// A session read from the store under `id`, the verified id of the
-    /// request's cookie (spec I1-I9). The stored cookie wins over the
+    /// A session read from the store under `id.id()`, the verified id of
+    /// the request's cookie (spec I1-I9). The stored cookie wins over the
     /// current options.
     ///
     /// # Errors
     /// When the document is not a session (no `cookie`, not JSON): the
     /// request fails, as in express-session (R9).
-    pub fn load(&self, id: String, stored: &StoredSession) -> Result<SessionState, SessionError> {
+    pub fn load(&self, id: CookieId, stored: &StoredSession) -> Result<SessionState, SessionError> {
         SessionState::loaded(id, stored, self.rules.resave)
     }
 
@@ -209,7 +209,15 @@ impl SessionConfig {
     /// the response and reports the error afterwards.
     pub fn set_cookie(&self, state: &SessionState) -> Result<HeaderValue, SessionError> {
         let cookie = state.cookie().ok_or_else(SessionError::gone)?;
-        let text = set_cookie::serialize(&self.name, state.id(), &self.signer, cookie)?;
+        // A returning cookie signed by the first secret already carries the
+        // signature; only new ids (or rotated secrets) are signed here.
+        let text = match state.known_signature() {
+            Some(signature) => set_cookie::serialize(&self.name, state.id(), signature, cookie)?,
+            None => {
+                let signature = self.signer.signature(state.id());
+                set_cookie::serialize(&self.name, state.id(), &signature, cookie)?
+            }
+        };
         HeaderValue::from_maybe_shared(bytes::Bytes::from(text))
             .map_err(|_| SessionError::cookie("it is not a valid header value"))
     }
@@ -316,6 +324,7 @@ mod tests {
             .resave(false)
             .save_uninitialized(false)
             .unset(Unset::Destroy)
+            .cookie(CookieOptions::default().max_age(Duration::from_secs(60)))
             .into_config()
             .unwrap();
         let mut state = config.generate(&parts("/", None), None, false).unwrap();
@@ -330,7 +339,18 @@ mod tests {
             .unwrap()
             .to_owned();
         let id = config.cookie_session_id(&parts("/", Some(&pair)).headers);
-        assert_eq!(id.as_deref(), Some(state.id()));
+        assert_eq!(id.as_ref().map(CookieId::id), Some(state.id()));
+        // The returning cookie is sent back with the same signature.
+        let mut loaded = config
+            .load(id.unwrap(), &state.document().unwrap())
+            .unwrap();
+        loaded.data_mut().unwrap().insert("visits", 2).unwrap();
+        assert!(config.commit(&mut loaded, false).set_cookie);
+        let again = config.set_cookie(&loaded).unwrap();
+        assert_eq!(
+            again.to_str().unwrap().split(';').next(),
+            Some(pair.as_str())
+        );
         // A cookie signed with the old secret still verifies (SG5).
         let old = SessionOptions::new()
             .secret("old secret")
@@ -345,7 +365,19 @@ mod tests {
             .unwrap()
             .to_owned();
         let id = config.cookie_session_id(&parts("/", Some(&pair)).headers);
-        assert_eq!(id.as_deref(), Some(state.id()));
+        assert_eq!(id.as_ref().map(CookieId::id), Some(state.id()));
+        // ... and is re-signed with the new one when sent back (SG5).
+        let mut loaded = config
+            .load(id.unwrap(), &state.document().unwrap())
+            .unwrap();
+        loaded.data_mut().unwrap().insert("visits", 2).unwrap();
+        config.commit(&mut loaded, false);
+        let pair_of = |header: HeaderValue| {
+            let text = header.to_str().unwrap().to_owned();
+            text.split(';').next().unwrap().to_owned()
+        };
+        let resigned = pair_of(config.set_cookie(&loaded).unwrap());
+        assert_eq!(resigned, pair_of(config.set_cookie(&state).unwrap()));
     }
 
     #[test]

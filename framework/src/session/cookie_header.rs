@@ -10,21 +10,64 @@ use std::borrow::Cow;
 use http::HeaderMap;
 use http::header::COOKIE;
 
-use super::signature::Signer;
+use super::signature::{SignatureText, Signer};
+
+/// The session id a request's cookie carried, its signature verified.
+///
+/// Made by [`SessionConfig::cookie_session_id`](super::SessionConfig::cookie_session_id);
+/// given back to [`load`](super::SessionConfig::load) or
+/// [`generate`](super::SessionConfig::generate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieId {
+    id: String,
+    /// The signature, when the first secret made it: a `Set-Cookie` for the
+    /// same id carries the same signature, so it is not computed again.
+    signature: Option<SignatureText>,
+}
+
+impl CookieId {
+    #[cfg(test)]
+    pub(crate) fn unsigned(id: &str) -> CookieId {
+        CookieId {
+            id: id.to_owned(),
+            signature: None,
+        }
+    }
+
+    /// The id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The id, owned.
+    pub fn into_id(self) -> String {
+        self.id
+    }
+
+    /// The signature of `id` with the first secret, if known.
+    pub(crate) fn signature_of(&self, id: &str) -> Option<&SignatureText> {
+        self.signature.as_ref().filter(|_| self.id == id)
+    }
+}
 
 /// The verified session id in the request's cookies, or `None` when there
 /// is no cookie `name`, its value is empty, unsigned (no `s:` prefix), not
 /// signed by any of the secrets, or signs an empty id (spec P6-P8, SG4).
 /// A `None` costs no store lookup (R8).
-pub(crate) fn session_id(headers: &HeaderMap, name: &str, signer: &Signer) -> Option<String> {
+pub(crate) fn session_id(headers: &HeaderMap, name: &str, signer: &Signer) -> Option<CookieId> {
     let value = find(headers, name)?;
     let rest = value.strip_prefix("s:")?;
-    let id_len = signer.unsign(rest)?.len();
-    if id_len == 0 {
+    let (id, key) = signer.unsign(rest)?;
+    if id.is_empty() {
         return None;
     }
-    let id_range = 2..2 + id_len;
-    Some(match value {
+    let signature = if key == 0 {
+        SignatureText::from_verified(&rest[id.len() + 1..])
+    } else {
+        None
+    };
+    let id_range = 2..2 + id.len();
+    let id = match value {
         Cow::Borrowed(text) => text[id_range].to_owned(),
         Cow::Owned(mut text) => {
             // Reuse the decoded value's allocation for the id.
@@ -32,7 +75,8 @@ pub(crate) fn session_id(headers: &HeaderMap, name: &str, signer: &Signer) -> Op
             text.drain(..id_range.start);
             text
         }
-    })
+    };
+    Some(CookieId { id, signature })
 }
 
 /// The value of the first cookie called `name` (P3), trimmed, unquoted and
@@ -123,8 +167,19 @@ fn decode_uri_component(raw: &[u8]) -> Option<String> {
     let mut i = 0;
     while i < raw.len() {
         if raw[i] != b'%' {
-            out.push(char::from(raw[i]));
-            i += 1;
+            // Copy a run of plain ASCII at once; a byte past 0x7F is the
+            // Latin-1 character of that code.
+            let run = raw[i..]
+                .iter()
+                .position(|&b| b == b'%' || !b.is_ascii())
+                .map_or(raw.len(), |n| i + n);
+            if run > i {
+                out.push_str(std::str::from_utf8(&raw[i..run]).ok()?);
+                i = run;
+            } else {
+                out.push(char::from(raw[i]));
+                i += 1;
+            }
             continue;
         }
         let lead = hex_byte(raw, i)?;
@@ -232,7 +287,9 @@ mod tests {
     #[test]
     fn reads_signed_ids() {
         let s = signer();
-        let id = |line: &str| session_id(&headers(&[line.as_bytes()]), "connect.sid", &s);
+        let id = |line: &str| {
+            session_id(&headers(&[line.as_bytes()]), "connect.sid", &s).map(CookieId::into_id)
+        };
         assert_eq!(
             id(&format!("connect.sid={APPLE}")).as_deref(),
             Some("apple")
@@ -249,9 +306,27 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_signature_of_the_first_secret() {
+        let line = format!("connect.sid={APPLE}");
+        let first = session_id(&headers(&[line.as_bytes()]), "connect.sid", &signer()).unwrap();
+        assert_eq!(
+            first.signature_of("apple").map(SignatureText::as_str),
+            Some("D8Y+pkTAmeR0PobOhY4G97PRW+j7bUnP/5m6/On1MCU")
+        );
+        assert!(first.signature_of("pear").is_none());
+        // verified by an older secret: the new one must sign again
+        let rotated = Signer::new(&["new", "keyboard cat"]).unwrap();
+        let old = session_id(&headers(&[line.as_bytes()]), "connect.sid", &rotated).unwrap();
+        assert_eq!(old.id(), "apple");
+        assert!(old.signature_of("apple").is_none());
+    }
+
+    #[test]
     fn hostile_values_give_no_id() {
         let s = signer();
-        let id = |line: &str| session_id(&headers(&[line.as_bytes()]), "connect.sid", &s);
+        let id = |line: &str| {
+            session_id(&headers(&[line.as_bytes()]), "connect.sid", &s).map(CookieId::into_id)
+        };
         // P6: empty
         assert_eq!(id("connect.sid="), None);
         // P7: unsigned, or an upper-case prefix

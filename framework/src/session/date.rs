@@ -3,7 +3,6 @@
 //! (`toUTCString`, spec §4.6 W4) and as ISO-8601 in stored documents
 //! (`toJSON`, §7.2 K6).
 
-use std::fmt::{self, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The largest distance from the epoch a JavaScript `Date` can hold
@@ -55,7 +54,9 @@ pub(crate) fn is_valid(ms: i64) -> bool {
     (-MAX_JS_TIME..=MAX_JS_TIME).contains(&ms)
 }
 
-/// A date formatted into a small inline buffer: no allocation.
+/// A date formatted into a small inline buffer: no allocation, and no
+/// `core::fmt` (dates are written on every request that sends a cookie or
+/// saves a session).
 pub(crate) struct DateText {
     bytes: [u8; 40],
     len: usize,
@@ -70,18 +71,39 @@ impl DateText {
     }
 
     pub(crate) fn as_str(&self) -> &str {
-        // Only `write_str` fills the buffer, and it copies whole `&str`s.
+        // Only ASCII is ever pushed.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
-}
 
-impl Write for DateText {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
+    fn push(&mut self, text: &str) {
+        for &b in text.as_bytes() {
+            self.push_byte(b);
+        }
+    }
+
+    fn push_byte(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    /// `n` in decimal, zero-padded to at least `width` digits.
+    fn push_number(&mut self, n: u64, width: usize) {
+        let mut digits = [b'0'; 20];
+        let mut rest = n;
+        let mut count = 0;
+        while rest > 0 || count == 0 {
+            digits[19 - count] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            count += 1;
+        }
+        for _ in count..width {
+            self.push_byte(b'0');
+        }
+        for &d in &digits[20 - count..] {
+            self.push_byte(d);
+        }
     }
 }
 
@@ -125,19 +147,19 @@ pub(crate) fn imf_fixdate(ms: i64) -> Option<DateText> {
     }
     let c = Civil::of(ms);
     let mut out = DateText::new();
-    let sign = if c.year < 0 { "-" } else { "" };
-    write!(
-        out,
-        "{}, {:02} {} {sign}{:04} {:02}:{:02}:{:02} GMT",
-        WEEKDAYS[c.weekday],
-        c.day,
-        MONTHS[(c.month - 1) as usize],
-        c.year.abs(),
-        c.hour,
-        c.minute,
-        c.second
-    )
-    .ok()?;
+    out.push(WEEKDAYS[c.weekday]);
+    out.push(", ");
+    out.push_number(u64::from(c.day), 2);
+    out.push_byte(b' ');
+    out.push(MONTHS[(c.month - 1) as usize]);
+    out.push_byte(b' ');
+    if c.year < 0 {
+        out.push_byte(b'-');
+    }
+    out.push_number(c.year.unsigned_abs(), 4);
+    out.push_byte(b' ');
+    push_time(&mut out, &c);
+    out.push(" GMT");
     Some(out)
 }
 
@@ -151,18 +173,30 @@ pub(crate) fn iso8601(ms: i64) -> Option<DateText> {
     let c = Civil::of(ms);
     let mut out = DateText::new();
     if (0..=9999).contains(&c.year) {
-        write!(out, "{:04}", c.year).ok()?;
+        out.push_number(c.year as u64, 4);
     } else {
-        let sign = if c.year < 0 { '-' } else { '+' };
-        write!(out, "{sign}{:06}", c.year.abs()).ok()?;
+        out.push_byte(if c.year < 0 { b'-' } else { b'+' });
+        out.push_number(c.year.unsigned_abs(), 6);
     }
-    write!(
-        out,
-        "-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        c.month, c.day, c.hour, c.minute, c.second, c.milli
-    )
-    .ok()?;
+    out.push_byte(b'-');
+    out.push_number(u64::from(c.month), 2);
+    out.push_byte(b'-');
+    out.push_number(u64::from(c.day), 2);
+    out.push_byte(b'T');
+    push_time(&mut out, &c);
+    out.push_byte(b'.');
+    out.push_number(c.milli as u64, 3);
+    out.push_byte(b'Z');
     Some(out)
+}
+
+/// `HH:MM:SS`.
+fn push_time(out: &mut DateText, c: &Civil) {
+    out.push_number(c.hour as u64, 2);
+    out.push_byte(b':');
+    out.push_number(c.minute as u64, 2);
+    out.push_byte(b':');
+    out.push_number(c.second as u64, 2);
 }
 
 /// Parses the date-time format of ECMAScript (`Date.parse` of what

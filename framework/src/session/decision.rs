@@ -143,6 +143,7 @@ mod tests {
 
     use super::*;
     use crate::session::cookie::SessionCookie;
+    use crate::session::cookie_header::CookieId;
     use crate::session::options::{CookieOptions, Secure};
 
     const NOW: i64 = 1_764_094_920_296;
@@ -173,7 +174,7 @@ mod tests {
         let mut first = SessionState::generated(None, "old-id".into(), cookie(max_age));
         first.data_mut().unwrap().insert("visits", 1).unwrap();
         let stored = first.save().unwrap();
-        SessionState::loaded("old-id".into(), &stored, rules.resave).unwrap()
+        SessionState::loaded(CookieId::unsigned("old-id"), &stored, rules.resave).unwrap()
     }
 
     fn commit(state: &mut SessionState, rules: &Rules) -> (bool, StoreAction) {
@@ -368,11 +369,13 @@ mod tests {
     fn an_unknown_id_is_a_new_session() {
         // The client's cookie named an id the store did not have (R9).
         let r = rules(false, false);
-        let mut state = SessionState::generated(Some("gone".into()), "new".into(), cookie(None));
+        let gone = Some(CookieId::unsigned("gone"));
+        let mut state = SessionState::generated(gone, "new".into(), cookie(None));
         assert!(state.is_new());
         assert_eq!(commit(&mut state, &r), (false, StoreAction::None));
         // ... unless the generator gives the same id back: then it is not new.
-        let state = SessionState::generated(Some("same".into()), "same".into(), cookie(None));
+        let same = Some(CookieId::unsigned("same"));
+        let state = SessionState::generated(same, "same".into(), cookie(None));
         assert!(!state.is_new());
     }
 
@@ -427,7 +430,7 @@ mod tests {
         let stored = crate::session::StoredSession::from_json(
             r#"{"cookie":{"originalMaxAge":null,"expires":null},"save":1,"visits":1}"#,
         );
-        let mut state = SessionState::loaded("id".into(), &stored, false).unwrap();
+        let mut state = SessionState::loaded(CookieId::unsigned("id"), &stored, false).unwrap();
         assert_eq!(commit(&mut state, &r), (false, StoreAction::Save));
     }
 

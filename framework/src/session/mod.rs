@@ -40,6 +40,7 @@ pub mod store;
 
 pub use config::SessionConfig;
 pub use cookie::{Priority, SameSite, SessionCookie};
+pub use cookie_header::CookieId;
 pub use data::SessionData;
 pub use decision::{
     Commit, Rules, StoreAction, should_destroy, should_save, should_set_cookie, should_touch,

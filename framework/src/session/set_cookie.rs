@@ -9,7 +9,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use super::SessionError;
 use super::cookie::{Priority, SameSite, SessionCookie};
 use super::date;
-use super::signature::Signer;
+use super::signature::SignatureText;
 
 /// What `encodeURIComponent` escapes: everything but `A-Z a-z 0-9` and
 /// `- _ . ! ~ * ' ( )`.
@@ -24,14 +24,14 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'(')
     .remove(b')');
 
-/// The `Set-Cookie` value for session `id` (spec C6, W1-W6).
+/// The `Set-Cookie` value for session `id`, signed by `signature` (spec
+/// C6, W1-W6).
 pub(crate) fn serialize(
     name: &str,
     id: &str,
-    signer: &Signer,
+    signature: &SignatureText,
     cookie: &SessionCookie,
 ) -> Result<String, SessionError> {
-    let signature = signer.signature(id);
     let mut out = String::with_capacity(name.len() + id.len() + 160);
     out.push_str(name);
     // encodeURIComponent("s:" + id + "." + signature)
@@ -129,13 +129,14 @@ mod tests {
 
     use super::*;
     use crate::session::options::{CookieOptions, Secure};
+    use crate::session::signature::Signer;
 
     const NOW: i64 = 1_764_094_920_296; // 2025-11-25T18:22:00.296Z
 
     fn header(id: &str, options: &CookieOptions) -> String {
         let signer = Signer::new(&["keyboard cat"]).unwrap();
         let cookie = SessionCookie::from_options(options, false, NOW);
-        serialize("connect.sid", id, &signer, &cookie).unwrap()
+        serialize("connect.sid", id, &signer.signature(id), &cookie).unwrap()
     }
 
     #[test]
@@ -240,19 +241,19 @@ mod tests {
         let mut cookie = SessionCookie::from_options(&CookieOptions::default(), false, NOW);
         cookie.set_domain(Some("exa mple.com"));
         assert!(
-            serialize("sid", "id", &signer, &cookie)
+            serialize("sid", "id", &signer.signature("id"), &cookie)
                 .unwrap_err()
                 .is_cookie()
         );
         let mut cookie = SessionCookie::from_options(&CookieOptions::default(), false, NOW);
         cookie.set_same_site(Some(SameSite::Auto));
-        assert!(serialize("sid", "id", &signer, &cookie).is_err());
+        assert!(serialize("sid", "id", &signer.signature("id"), &cookie).is_err());
         let mut cookie = SessionCookie::from_options(&CookieOptions::default(), false, NOW);
         cookie.set_path("/é");
-        assert!(serialize("sid", "id", &signer, &cookie).is_err());
+        assert!(serialize("sid", "id", &signer.signature("id"), &cookie).is_err());
         let mut cookie = SessionCookie::from_options(&CookieOptions::default(), false, NOW);
         cookie.set_max_age_at(Some(i64::MAX), NOW);
-        assert!(serialize("sid", "id", &signer, &cookie).is_err());
+        assert!(serialize("sid", "id", &signer.signature("id"), &cookie).is_err());
     }
 
     #[test]

@@ -53,7 +53,8 @@ impl Signer {
     }
 
     /// `unsign(input, secret)` tried with each secret in order: the signed
-    /// value (everything before the last `.`) when one secret verifies.
+    /// value (everything before the last `.`) and the index of the secret
+    /// that verified it.
     ///
     /// cookie-signature accepts `input` iff `sign(candidate) == input`. The
     /// received signature is decoded strictly (standard alphabet, no
@@ -62,7 +63,7 @@ impl Signer {
     /// (`verify_slice`) accepts exactly the inputs cookie-signature accepts:
     /// base64url, re-padded or otherwise re-encoded signatures are rejected
     /// (SG2, SG3).
-    pub(crate) fn unsign<'a>(&self, input: &'a str) -> Option<&'a str> {
+    pub(crate) fn unsign<'a>(&self, input: &'a str) -> Option<(&'a str, usize)> {
         // Without a `.`, cookie-signature signs `input` minus its last
         // character, which never equals `input`: rejected.
         let (value, signature) = input.rsplit_once('.')?;
@@ -75,11 +76,17 @@ impl Signer {
             .ok()
             .filter(|&len| len == 32)?;
         let tag = &tag[..decoded];
-        self.keys.iter().find_map(|key| {
+        self.keys.iter().enumerate().find_map(|(index, key)| {
             let mut mac = key.clone();
             mac.update(value.as_bytes());
-            mac.verify_slice(tag).is_ok().then_some(value)
+            mac.verify_slice(tag).is_ok().then_some((value, index))
         })
+    }
+}
+
+impl std::fmt::Debug for SignatureText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -91,9 +98,16 @@ impl std::fmt::Debug for Signer {
 }
 
 /// A signature as text, inline.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct SignatureText([u8; SIGNATURE_LEN]);
 
 impl SignatureText {
+    /// The signature part of a cookie value that [`Signer::unsign`]
+    /// accepted (so exactly 43 base64 characters).
+    pub(crate) fn from_verified(text: &str) -> Option<SignatureText> {
+        text.as_bytes().try_into().ok().map(SignatureText)
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         // base64 output is ASCII.
         std::str::from_utf8(&self.0).unwrap_or_default()
@@ -121,7 +135,7 @@ mod tests {
         let s = signer(&["keyboard cat"]);
         for (id, signed) in VECTORS {
             assert_eq!(s.sign(id), signed);
-            assert_eq!(s.unsign(signed), Some(id));
+            assert_eq!(s.unsign(signed), Some((id, 0)));
         }
     }
 
@@ -154,7 +168,7 @@ mod tests {
         assert_eq!(signer(&["other"]).unsign(good), None);
         // signature made for the empty value, attached to another
         let empty = s.sign("");
-        assert_eq!(s.unsign(&empty), Some("")); // SG4: valid, empty
+        assert_eq!(s.unsign(&empty), Some(("", 0))); // SG4: valid, empty
         assert_eq!(s.unsign(&format!("x{empty}")), None);
     }
 
@@ -177,7 +191,7 @@ mod tests {
     fn ids_may_contain_dots() {
         let s = signer(&["keyboard cat"]);
         let signed = s.sign("a.b.c");
-        assert_eq!(s.unsign(&signed), Some("a.b.c"));
+        assert_eq!(s.unsign(&signed), Some(("a.b.c", 0)));
     }
 
     #[test]
@@ -185,7 +199,7 @@ mod tests {
         let old = signer(&["old secret"]);
         let rotated = signer(&["new secret", "old secret"]);
         let by_old = old.sign("abc");
-        assert_eq!(rotated.unsign(&by_old), Some("abc"));
+        assert_eq!(rotated.unsign(&by_old), Some(("abc", 1)));
         assert_eq!(rotated.sign("abc"), signer(&["new secret"]).sign("abc"));
         assert_eq!(old.unsign(&rotated.sign("abc")), None);
     }

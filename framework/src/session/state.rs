@@ -4,6 +4,7 @@
 
 use super::SessionError;
 use super::cookie::SessionCookie;
+use super::cookie_header::CookieId;
 use super::data::SessionData;
 use super::date;
 use super::document;
@@ -22,7 +23,7 @@ use super::store::StoredSession;
 #[derive(Debug, Clone)]
 pub struct SessionState {
     /// The verified id the request's cookie carried (`cookieId`).
-    cookie_id: Option<String>,
+    cookie_id: Option<CookieId>,
     /// `req.sessionID`.
     id: String,
     /// `req.session`; `None` once destroyed or unset.
@@ -48,7 +49,11 @@ struct Live {
 
 impl SessionState {
     /// A new session (spec G1, G5).
-    pub(crate) fn generated(cookie_id: Option<String>, id: String, cookie: SessionCookie) -> Self {
+    pub(crate) fn generated(
+        cookie_id: Option<CookieId>,
+        id: String,
+        cookie: SessionCookie,
+    ) -> Self {
         let data = SessionData::new();
         SessionState {
             cookie_id,
@@ -63,14 +68,14 @@ impl SessionState {
 
     /// A session read from the store (spec I1-I8).
     pub(crate) fn loaded(
-        id: String,
+        cookie_id: CookieId,
         stored: &StoredSession,
         resave: bool,
     ) -> Result<Self, SessionError> {
         let loaded = document::read(stored)?;
         Ok(SessionState {
-            cookie_id: Some(id.clone()),
-            id,
+            id: cookie_id.id().to_owned(),
+            cookie_id: Some(cookie_id),
             session: Some(Live {
                 data: loaded.data,
                 cookie: loaded.cookie,
@@ -90,14 +95,20 @@ impl SessionState {
 
     /// The verified id the request's cookie carried, if any.
     pub fn cookie_id(&self) -> Option<&str> {
-        self.cookie_id.as_deref()
+        self.cookie_id.as_ref().map(CookieId::id)
+    }
+
+    /// The incoming cookie's signature of the current id, if the first
+    /// secret made it.
+    pub(crate) fn known_signature(&self) -> Option<&super::signature::SignatureText> {
+        self.cookie_id.as_ref()?.signature_of(&self.id)
     }
 
     /// Whether the session is new to the client: its id is not the one the
     /// request's cookie carried (no or invalid cookie, unknown id,
     /// regenerated).
     pub fn is_new(&self) -> bool {
-        self.cookie_id.as_deref() != Some(self.id.as_str())
+        self.cookie_id() != Some(self.id.as_str())
     }
 
     /// Whether there is a session: false once destroyed or unset.
