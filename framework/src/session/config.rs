@@ -268,6 +268,27 @@ mod tests {
     }
 
     #[test]
+    fn the_session_types_cross_threads() {
+        // The session layer lives in an Arc shared by all connections, and
+        // a request's state and store futures are held across awaits.
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<SessionConfig>();
+        send_sync::<SessionState>();
+        send_sync::<CookieId>();
+        send_sync::<SessionError>();
+        send_sync::<crate::session::MemoryStore>();
+        send_sync::<SharedStore>();
+        send_sync::<StoredSession>();
+        fn send<T: Send>(_: T) {}
+        let config = SessionOptions::new().secret("s").into_config().unwrap();
+        let document = StoredSession::from_json("{}");
+        send(config.store().get("id"));
+        send(config.store().set("id", &document));
+        send(config.store().touch("id", &document));
+        send(config.store().destroy("id"));
+    }
+
+    #[test]
     fn genid_and_name_are_used() {
         let config = SessionOptions::new()
             .secret("keyboard cat")
