@@ -66,11 +66,7 @@ macro_rules! module {
             }
 
             // Listed dependents first, so the order has to be worked out.
-            #[module(
-                        imports = [super::$a::Module, super::$b::Module],
-                        providers = [P3, P2, P1, P0],
-                        exports = [P0, P1, P2, P3],
-                    )]
+            #[module(imports = [super::$a::Module, super::$b::Module], providers = [P3, P2, P1, P0], exports = [P0, P1, P2, P3])]
             pub struct Module;
         }
     };

@@ -19,4 +19,13 @@ pub mod book {
 
     #[doc = include_str!("../../book/src/controllers.md")]
     pub mod controllers {}
+
+    #[doc = include_str!("../../book/src/providers.md")]
+    pub mod providers {}
+
+    #[doc = include_str!("../../book/src/modules.md")]
+    pub mod modules {}
+
+    #[doc = include_str!("../../book/src/startup-errors.md")]
+    pub mod startup_errors {}
 }

@@ -280,6 +280,13 @@ mod dynamic {
     )]
     pub struct DogsModule;
 
+    pub struct Secrets {
+        pub password: &'static str,
+    }
+
+    #[module(providers = [Provider::value(Secrets { password: "hunter2" })], exports = [Secrets])]
+    pub struct SecretsModule;
+
     #[module(imports = [
         CatsModule,
         DogsModule,
@@ -292,6 +299,14 @@ mod dynamic {
         ),
     ])]
     pub struct AppModule;
+
+    /// The same, importing a static module.
+    #[module(imports = [
+        DatabaseModule::for_root_async(SecretsModule, |secrets: Inject<Secrets>| async move {
+            DatabaseOptions { url: format!("postgres://admin:{}@db", secrets.password) }
+        }),
+    ])]
+    pub struct StaticImportModule;
 }
 
 #[tokio::test]
@@ -311,6 +326,12 @@ async fn a_for_root_async_factory_is_injected_from_its_imports_and_awaited() {
     assert_eq!(db.options.url, "postgres://db@prod");
     // The options are the module's own: only Database is exported.
     assert!(app.get::<dynamic::DatabaseOptions>().is_none());
+
+    let app = nestling::create::<dynamic::StaticImportModule>()
+        .await
+        .unwrap();
+    let db = app.get::<dynamic::Database>().unwrap();
+    assert_eq!(db.options.url, "postgres://admin:hunter2@db");
 }
 
 mod reachable {

@@ -73,7 +73,8 @@ impl DynamicModule {
         self
     }
 
-    /// Imports another module.
+    /// Imports another module: a `#[module]` (`.import(DatabaseModule)`) or
+    /// a dynamic one (`.import(ConfigModule::for_root(..))`).
     pub fn import(mut self, import: impl Into<Import>) -> Self {
         self.imports.push(import.into());
         self
@@ -107,6 +108,13 @@ pub enum Import {
 impl From<DynamicModule> for Import {
     fn from(module: DynamicModule) -> Self {
         Import::Dynamic(module)
+    }
+}
+
+/// A `#[module]` value imports that module: `.import(DatabaseModule)`.
+impl<M: Module> From<M> for Import {
+    fn from(_: M) -> Self {
+        Import::Static(M::definition())
     }
 }
 

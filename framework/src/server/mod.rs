@@ -2,12 +2,12 @@
 //!
 //! * `serve.rs`: the accept loop, hyper's connection builder with the limits,
 //!   graceful shutdown, and the [`Server`] handle.
-//! * `io.rs`: a timeout on a new connection's first byte.
+//! * `deadline.rs`: the request-head deadline (slowloris, idle keep-alive).
 //! * `service.rs`: [`AppService`], which routes a request, runs the handler
 //!   (catching panics) and applies the route's status and headers.
 //! * `shutdown.rs`: SIGINT / SIGTERM.
 
-mod io;
+mod deadline;
 mod serve;
 mod service;
 mod shutdown;

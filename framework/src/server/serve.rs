@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::io::FirstByteTimeout;
+use super::deadline::{DeadlineIo, HeadClock, Tracked};
 use super::service::{AppService, PeerAddr};
 use crate::app::{AppShared, Limits};
 use crate::error::{Error, Result};
@@ -102,10 +102,9 @@ const HYPER_DEFAULT_MAX_HEADERS: usize = 100;
 
 fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
+    // No timer for HTTP/1: the head deadline is `DeadlineIo`'s (see deadline.rs).
     builder
         .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_header_size)
         .keep_alive(true);
     // With an explicit limit hyper initialises two arrays of that size element
@@ -136,7 +135,7 @@ async fn accept_loop<S, F>(
             Error = std::convert::Infallible,
         > + Send
         + 'static,
-    S::Future: Send + 'static,
+    S::Future: Send + Unpin + 'static,
 {
     let builder = Arc::new(builder(&limits));
     let graceful = GracefulShutdown::new();
@@ -155,8 +154,9 @@ async fn accept_loop<S, F>(
             () = &mut stop => break,
         };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(FirstByteTimeout::new(stream, limits.header_read_timeout));
-        let service = make_service(peer);
+        let clock = HeadClock::new(limits.header_read_timeout);
+        let io = TokioIo::new(DeadlineIo::new(stream, Arc::clone(&clock)));
+        let service = Tracked::new(make_service(peer), clock);
         let builder = Arc::clone(&builder);
         let watcher = graceful.watcher();
         tokio::spawn(async move {

@@ -1,0 +1,437 @@
+//! The request-head deadline (`Limits::header_read_timeout`): a connection
+//! that is waiting for a request head must receive it within the deadline,
+//! counted from the accept for the first request and from the end of the
+//! previous response for the next ones. It cuts off slowloris clients and
+//! closes idle keep-alive connections.
+//!
+//! hyper has the same timeout, but arms a fresh timer for every request and
+//! polls the connection once more after every response to start it: about a
+//! tenth of the instructions nestling spends on a keep-alive request. Here the
+//! connection's IO keeps one tokio `Sleep` that only ever fires early (at a
+//! deadline of an earlier wait): when it fires, the clock is read and the
+//! sleep moved to the current deadline, so a busy connection touches the timer
+//! wheel about once per timeout, not once per request.
+//!
+//! Three parts share a connection's [`HeadClock`]: [`DeadlineIo`] (reads fail
+//! once the deadline passed), [`Tracked`] (the service: a request head has
+//! arrived) and [`TrackedBody`] (the response ended: the wait starts again).
+//! HTTP/2 connections and upgraded ones (101) have no head deadline, as with
+//! hyper.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Request, StatusCode, Version};
+use http_body::{Frame, SizeHint};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
+
+use crate::BoxError;
+use crate::response::ResponseBody;
+
+/// What a connection is doing, packed in one atomic: a request is being
+/// served, the connection has no deadline, a response has ended (the wait
+/// starts at the next write, which flushes it), or the connection waits
+/// for a head since `value` microseconds after it was accepted.
+const BUSY: u64 = u64::MAX;
+const OFF: u64 = u64::MAX - 1;
+const RESPONDED: u64 = u64::MAX - 2;
+
+/// The state of one connection, shared by its IO, service and bodies.
+pub(crate) struct HeadClock {
+    state: AtomicU64,
+    accepted: Instant,
+    timeout: Duration,
+}
+
+impl HeadClock {
+    pub(crate) fn new(timeout: Duration) -> Arc<Self> {
+        Arc::new(HeadClock {
+            state: AtomicU64::new(0),
+            accepted: Instant::now(),
+            timeout,
+        })
+    }
+
+    /// The connection waits for a head from now on (unless it has no deadline).
+    fn wait_from_now(&self) {
+        let since = u64::try_from(self.accepted.elapsed().as_micros()).unwrap_or(RESPONDED - 1);
+        self.set_unless_off(since);
+    }
+
+    fn set_unless_off(&self, state: u64) {
+        // Only this connection's task touches the clock: no race to lose.
+        if self.state.load(Ordering::Relaxed) != OFF {
+            self.state.store(state, Ordering::Relaxed);
+        }
+    }
+
+    fn turn_off(&self) {
+        self.state.store(OFF, Ordering::Relaxed);
+    }
+
+    /// When the head being waited for is due, if one is.
+    fn deadline(&self) -> Option<Instant> {
+        match self.state.load(Ordering::Relaxed) {
+            BUSY | OFF | RESPONDED => None,
+            since => Some(self.accepted + Duration::from_micros(since) + self.timeout),
+        }
+    }
+}
+
+/// The connection's IO: a read that would wait past the head deadline fails
+/// with `TimedOut` instead, and hyper closes the connection.
+pub(crate) struct DeadlineIo<T> {
+    inner: T,
+    clock: Arc<HeadClock>,
+    /// Fires at or before the current deadline, while one applies.
+    sleep: Pin<Box<Sleep>>,
+    /// Whether `sleep` was polled since it was last set, so that it will wake
+    /// the connection's task.
+    polled: bool,
+    /// Bytes of the HTTP/2 preface seen so far; `None` once decided.
+    preface: Option<usize>,
+}
+
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+impl<T> DeadlineIo<T> {
+    pub(crate) fn new(inner: T, clock: Arc<HeadClock>) -> Self {
+        let first = clock.accepted + clock.timeout;
+        DeadlineIo {
+            inner,
+            clock,
+            sleep: Box::pin(tokio::time::sleep_until(first)),
+            polled: false,
+            preface: Some(0),
+        }
+    }
+
+    /// Whether the deadline has passed. Keeps the sleep armed for the task
+    /// (`cx`) at or before the deadline, reading the clock only when it fired.
+    fn expired(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.clock.state.load(Ordering::Relaxed) == RESPONDED {
+            // hyper is reading again, so it has written the whole response.
+            self.clock.wait_from_now();
+        }
+        let Some(deadline) = self.clock.deadline() else {
+            self.keep_armed(cx);
+            return false;
+        };
+        loop {
+            self.polled = true;
+            if self.sleep.as_mut().poll(cx).is_pending() {
+                return false;
+            }
+            if Instant::now() >= deadline {
+                return true;
+            }
+            self.sleep.as_mut().reset(deadline);
+        }
+    }
+
+    /// Between waits the sleep must stay armed for the next one: any later
+    /// deadline is at least a timeout away from now.
+    fn keep_armed(&mut self, cx: &mut Context<'_>) {
+        if self.clock.state.load(Ordering::Relaxed) == OFF {
+            return;
+        }
+        if self.sleep.is_elapsed() {
+            self.sleep
+                .as_mut()
+                .reset(Instant::now() + self.clock.timeout);
+            self.polled = false;
+        }
+        if !self.polled {
+            self.polled = true;
+            let _ = self.sleep.as_mut().poll(cx);
+        }
+    }
+
+    /// Writes after the response ended flush it: the wait starts after the
+    /// last one.
+    fn wrote(&mut self, cx: &mut Context<'_>, written: usize) {
+        // Below `OFF`: `RESPONDED` or waiting.
+        if written > 0 && self.clock.state.load(Ordering::Relaxed) < OFF {
+            self.clock.wait_from_now();
+            self.keep_armed(cx);
+        }
+    }
+}
+
+/// The first bytes tell HTTP/2 (no head deadline) from HTTP/1; the first byte
+/// also restarts the wait, as hyper's own timer starts only once the protocol
+/// is known. `seen` counts the preface bytes matched so far.
+fn sniff(seen: &mut Option<usize>, clock: &HeadClock, read: &[u8]) {
+    let Some(matched) = *seen else { return };
+    if read.is_empty() {
+        return;
+    }
+    if matched == 0 {
+        clock.wait_from_now();
+    }
+    let n = read.len().min(H2_PREFACE.len() - matched);
+    *seen = if read[..n] != H2_PREFACE[matched..matched + n] {
+        None
+    } else if matched + n == H2_PREFACE.len() {
+        clock.turn_off();
+        None
+    } else {
+        Some(matched + n)
+    };
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for DeadlineIo<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(result) => {
+                if this.preface.is_some() {
+                    sniff(&mut this.preface, &this.clock, &buf.filled()[before..]);
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending if this.expired(cx) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "no request head within the header read timeout",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for DeadlineIo<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let written = ready!(Pin::new(&mut self.inner).poll_write(cx, buf))?;
+        self.wrote(cx, written);
+        Poll::Ready(Ok(written))
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let written = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, bufs))?;
+        self.wrote(cx, written);
+        Poll::Ready(Ok(written))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// The connection's service: a call means a whole head arrived.
+pub(crate) struct Tracked<S> {
+    inner: S,
+    clock: Arc<HeadClock>,
+}
+
+impl<S> Tracked<S> {
+    pub(crate) fn new(inner: S, clock: Arc<HeadClock>) -> Self {
+        Tracked { inner, clock }
+    }
+}
+
+impl<S> hyper::service::Service<Request<hyper::body::Incoming>> for Tracked<S>
+where
+    S: hyper::service::Service<
+            Request<hyper::body::Incoming>,
+            Response = http::Response<ResponseBody>,
+        >,
+    S::Future: Unpin,
+{
+    type Response = http::Response<TrackedBody>;
+    type Error = S::Error;
+    type Future = TrackedFuture<S::Future>;
+
+    fn call(&self, request: Request<hyper::body::Incoming>) -> Self::Future {
+        if request.version() == Version::HTTP_2 {
+            self.clock.turn_off();
+        } else {
+            self.clock.set_unless_off(BUSY);
+        }
+        TrackedFuture {
+            inner: self.inner.call(request),
+            clock: Some(Arc::clone(&self.clock)),
+        }
+    }
+}
+
+/// The response future of [`Tracked`].
+pub(crate) struct TrackedFuture<F> {
+    inner: F,
+    clock: Option<Arc<HeadClock>>,
+}
+
+impl<F, E> Future for TrackedFuture<F>
+where
+    F: Future<Output = Result<http::Response<ResponseBody>, E>> + Unpin,
+{
+    type Output = Result<http::Response<TrackedBody>, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let response = ready!(Pin::new(&mut this.inner).poll(cx))?;
+        let clock = this.clock.take();
+        if response.status() == StatusCode::SWITCHING_PROTOCOLS
+            && let Some(clock) = &clock
+        {
+            clock.turn_off();
+        }
+        Poll::Ready(Ok(response.map(|body| TrackedBody { inner: body, clock })))
+    }
+}
+
+/// A response body that restarts the head wait when hyper is done with it.
+pub(crate) struct TrackedBody {
+    inner: ResponseBody,
+    clock: Option<Arc<HeadClock>>,
+}
+
+impl Drop for TrackedBody {
+    fn drop(&mut self) {
+        if let Some(clock) = &self.clock {
+            clock.set_unless_off(RESPONDED);
+        }
+    }
+}
+
+impl http_body::Body for TrackedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, duplex};
+
+    use super::*;
+
+    const TIMEOUT: Duration = Duration::from_secs(10);
+
+    fn connection() -> (DeadlineIo<DuplexStream>, DuplexStream, Arc<HeadClock>) {
+        let (server, client) = duplex(1024);
+        let clock = HeadClock::new(TIMEOUT);
+        (DeadlineIo::new(server, Arc::clone(&clock)), client, clock)
+    }
+
+    /// Reads until the read fails; returns the error and when it came.
+    async fn read_until_error(io: &mut DeadlineIo<DuplexStream>) -> (io::ErrorKind, Duration) {
+        let start = Instant::now();
+        let mut buf = [0u8; 64];
+        loop {
+            match io.read(&mut buf).await {
+                Ok(n) => assert!(n > 0, "the client does not close"),
+                Err(error) => return (error.kind(), start.elapsed()),
+            }
+        }
+    }
+
+    /// Whether a read is still waiting after `wait` (no data, no error).
+    async fn still_waiting_after(io: &mut DeadlineIo<DuplexStream>, wait: Duration) -> bool {
+        let mut buf = [0u8; 64];
+        tokio::time::timeout(wait, io.read(&mut buf)).await.is_err()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_connection_that_sends_nothing_fails_at_the_deadline() {
+        let (mut io, _client, _) = connection();
+        assert_eq!(
+            read_until_error(&mut io).await,
+            (io::ErrorKind::TimedOut, TIMEOUT)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_byte_restarts_the_wait() {
+        let (mut io, mut client, _) = connection();
+        tokio::time::advance(Duration::from_secs(9)).await;
+        client.write_all(b"G").await.unwrap();
+        let mut byte = [0u8; 1];
+        io.read_exact(&mut byte).await.unwrap();
+        client.write_all(b"ET / HTTP/1.1\r\n").await.unwrap();
+        assert_eq!(
+            read_until_error(&mut io).await,
+            (io::ErrorKind::TimedOut, TIMEOUT)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_being_served_has_no_head_deadline_and_the_wait_restarts_after_its_response()
+    {
+        let (mut io, mut client, clock) = connection();
+        client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        let mut head = [0u8; 18];
+        io.read_exact(&mut head).await.unwrap();
+
+        clock.set_unless_off(BUSY); // hyper called the service
+        assert!(still_waiting_after(&mut io, 3 * TIMEOUT).await);
+
+        clock.set_unless_off(RESPONDED); // hyper dropped the response body
+        tokio::time::advance(Duration::from_secs(7)).await;
+        io.write_all(b"HTTP/1.1 200 OK\r\n\r\n").await.unwrap(); // and flushed it
+        assert_eq!(
+            read_until_error(&mut io).await,
+            (io::ErrorKind::TimedOut, TIMEOUT)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn http2_connections_have_no_head_deadline() {
+        let (mut io, mut client, _) = connection();
+        client.write_all(H2_PREFACE).await.unwrap();
+        let mut preface = [0u8; 24];
+        io.read_exact(&mut preface).await.unwrap();
+        assert!(still_waiting_after(&mut io, 3 * TIMEOUT).await);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_http1_request_starting_like_the_preface_keeps_its_deadline() {
+        let (mut io, mut client, _) = connection();
+        client.write_all(b"PRI * HTTP/1.1\r\n").await.unwrap();
+        assert_eq!(
+            read_until_error(&mut io).await,
+            (io::ErrorKind::TimedOut, TIMEOUT)
+        );
+    }
+}
