@@ -683,3 +683,39 @@ async fn nothing_is_built_when_the_graph_has_a_problem() {
         0
     );
 }
+
+mod provided_twice {
+    use nestling::prelude::*;
+
+    #[injectable]
+    pub struct Database;
+
+    /// Keeps its own Database private...
+    #[module(providers = [Database])]
+    pub struct AuditModule;
+
+    /// ...while this one shares it.
+    #[module(providers = [Database], exports = [Database])]
+    pub struct DatabaseModule;
+
+    #[injectable]
+    pub struct CatsService {
+        _db: Inject<Database>,
+    }
+
+    #[module(imports = [AuditModule], providers = [CatsService])]
+    pub struct CatsModule;
+
+    #[module(imports = [CatsModule, DatabaseModule])]
+    pub struct AppModule;
+}
+
+#[tokio::test]
+async fn the_fix_points_at_the_module_that_exports_the_provider() {
+    assert_eq!(
+        problems::<provided_twice::AppModule>().await,
+        [
+            "can't resolve dependencies of CatsService (?): Database at index [0] (field `_db`) is not available in CatsModule. Fix: DatabaseModule provides and exports it: add DatabaseModule to CatsModule's imports"
+        ]
+    );
+}

@@ -437,3 +437,41 @@ async fn modules_may_import_each_other() {
     let server = start::<mutual_imports::AppModule>().await;
     assert_eq!(get(&server, "/owners").await.status_body(), (200, "owners"));
 }
+
+mod named_exports {
+    use nestling::di::Token;
+    use nestling::prelude::*;
+
+    pub struct Database {
+        pub url: &'static str,
+    }
+
+    #[module(
+        providers = [
+            Provider::value(Database { url: "postgres://primary" }),
+            Provider::value(Database { url: "postgres://replica" }).named("replica"),
+        ],
+        exports = [Database, Token::named::<Database>("replica")],
+    )]
+    pub struct DatabaseModule;
+
+    #[injectable]
+    pub struct ReportsService {
+        pub primary: Inject<Database>,
+        #[inject(name = "replica")]
+        pub replica: Inject<Database>,
+    }
+
+    #[module(imports = [DatabaseModule], providers = [ReportsService])]
+    pub struct AppModule;
+}
+
+#[tokio::test]
+async fn a_named_provider_is_exported_by_its_token() {
+    let app = nestling::create::<named_exports::AppModule>()
+        .await
+        .unwrap();
+    let reports = app.get::<named_exports::ReportsService>().unwrap();
+    assert_eq!(reports.primary.url, "postgres://primary");
+    assert_eq!(reports.replica.url, "postgres://replica");
+}

@@ -534,19 +534,26 @@ fn missing_message(
             module.name
         )
     };
-    let providers: Vec<usize> = graph
+    let exports_it = |m: &ModuleNode| {
+        m.exports
+            .iter()
+            .any(|e| matches!(e, Export::Token(t) if *t == dep.token))
+    };
+    // Where the token is provided; a module that also exports it needs only
+    // to be imported, so it makes the shorter fix.
+    let owners: Vec<&ModuleNode> = graph
         .slots
         .iter()
-        .enumerate()
-        .filter(|(_, s)| s.provider.token == dep.token)
-        .map(|(i, _)| i)
+        .filter(|s| s.provider.token == dep.token)
+        .map(|s| &graph.modules[s.module])
         .collect();
-    let fix = if let Some(&slot) = providers.first() {
-        let owner = &graph.modules[graph.slots[slot].module];
-        let exports_it = owner
-            .exports
-            .iter()
-            .any(|e| matches!(e, Export::Token(t) if *t == dep.token));
+    let owner = owners
+        .iter()
+        .find(|m| exports_it(m))
+        .or(owners.first())
+        .copied();
+    let fix = if let Some(owner) = owner {
+        let exports_it = exports_it(owner);
         let imported = module
             .imports
             .iter()
