@@ -8,7 +8,7 @@
 
 // The longest dependency chain here is 200 providers deep, and the compiler
 // proves `Send + Sync` of `Inject<T>` through every level of it; the default
-// limit (128) covers chains of about 40 providers.
+// limit (128) covers chains of about 45 providers.
 #![recursion_limit = "1024"]
 
 use std::hint::black_box;
