@@ -80,6 +80,10 @@ mod scopes {
     #[injectable(scope = request)]
     pub struct AuditLog {
         pub current: Inject<CurrentRequest>,
+        // An alias of a request-scoped provider is request-scoped: the same
+        // instance within the request.
+        #[inject(name = "current")]
+        pub aliased: Inject<CurrentRequest>,
     }
 
     /// Two singletons that each take a transient.
@@ -113,7 +117,8 @@ mod scopes {
                 current.user(),
                 current.built.0,
                 Arc::ptr_eq(&current.arc(), &again.arc()),
-                Arc::ptr_eq(&current.arc(), &audit.current.arc()),
+                Arc::ptr_eq(&current.arc(), &audit.current.arc())
+                    && Arc::ptr_eq(&current.arc(), &audit.aliased.arc()),
                 Arc::ptr_eq(&current.clock.arc(), &self.clock.arc()),
             )
         }
@@ -139,7 +144,16 @@ mod scopes {
 
     #[module(
         controllers = [ScopesController],
-        providers = [Clock, Ticket, CurrentRequest, TicketHolder, AuditLog, Left, Right],
+        providers = [
+            Clock,
+            Ticket,
+            CurrentRequest,
+            TicketHolder,
+            AuditLog,
+            Left,
+            Right,
+            Provider::existing::<CurrentRequest>().named("current"),
+        ],
         exports = [Left, Right, Clock],
     )]
     pub struct AppModule;
