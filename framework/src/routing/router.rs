@@ -92,6 +92,8 @@ pub(crate) struct Router {
     endpoints: Vec<Endpoint>,
     methods: [matchit::Router<usize>; METHOD_COUNT],
     slots: Vec<Vec<usize>>,
+    /// Whether a controller has a host pattern (else lookups ignore the host).
+    has_hosts: bool,
 }
 
 impl std::fmt::Debug for Router {
@@ -111,6 +113,13 @@ impl Router {
         &self.endpoints[index]
     }
 
+    /// Whether lookups need the request's host. Finding and checking the
+    /// `Host` header costs about 250 instructions per request, so apps
+    /// without host patterns skip it.
+    pub(crate) fn has_hosts(&self) -> bool {
+        self.has_hosts
+    }
+
     pub(crate) fn endpoints(&self) -> impl Iterator<Item = &Endpoint> {
         self.endpoints.iter()
     }
@@ -126,6 +135,7 @@ impl Router {
             endpoints: Vec::new(),
             methods: Default::default(),
             slots: Vec::new(),
+            has_hosts: false,
         };
         let prefix = global_prefix.trim_matches('/');
         // (method slot, matchit path) -> slot index, to group host variants.
@@ -236,6 +246,7 @@ impl Router {
                 }
             }
         }
+        router.has_hosts = router.endpoints.iter().any(|e| e.host.is_some());
         if problems.is_empty() {
             Ok(router)
         } else {

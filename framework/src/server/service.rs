@@ -93,9 +93,13 @@ impl AppService {
         let start = (!span.is_disabled()).then(Instant::now);
         let lookup = {
             let _enter = span.enter();
-            self.app
-                .router
-                .lookup(&parts.method, parts.uri.path(), host_of(&parts))
+            let router = &self.app.router;
+            let host = if router.has_hosts() {
+                host_of(&parts)
+            } else {
+                None
+            };
+            router.lookup(&parts.method, parts.uri.path(), host)
         };
         let state = match lookup {
             Lookup::Found { endpoint, params } => {
