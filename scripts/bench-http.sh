@@ -18,7 +18,7 @@
 #   DURATION=5        seconds per run
 #   WARMUP=1          seconds of unmeasured load per server and endpoint first
 #   CONNECTIONS=64    wrk connections (one wrk thread)
-#   ENDPOINTS="plaintext json"
+#   ENDPOINTS="plaintext json page"
 #   NESTLING_PORT=18081 BASELINE_PORT=18082
 #   SKIP_BUILD=1      use the release binaries already built
 #   NESTLING_BIN=path BASELINE_BIN=path   compare other builds (implies SKIP_BUILD)
@@ -30,7 +30,7 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 CONNECTIONS=${CONNECTIONS:-64}
-ENDPOINTS=${ENDPOINTS:-plaintext json}
+ENDPOINTS=${ENDPOINTS:-plaintext json page}
 NESTLING_PORT=${NESTLING_PORT:-18081}
 BASELINE_PORT=${BASELINE_PORT:-18082}
 SERVER_CORE=${SERVER_CORE:-0}

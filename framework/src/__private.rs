@@ -19,6 +19,7 @@ pub use crate::module::{Module, ModuleDef, ModuleRegistration};
 pub use crate::request::RequestContext;
 pub use crate::response::{IntoResponse, Response};
 pub use crate::routing::{ArgInfo, ArgKind, RouteDef, RouteMethod};
+pub use crate::view::rendering::render_route;
 pub use std::borrow::Cow;
 
 /// `TypeId::of::<T>` as a function pointer.

@@ -95,9 +95,13 @@ where
 /// The last step of every handler, after the injectors and the method ran
 /// (or an injector rejected the request): where per-request state is
 /// committed before the response leaves.
-pub async fn finish(ctx: RequestContext, outcome: Result<Response, Response>) -> Response {
-    let _ = ctx;
-    match outcome {
+pub async fn finish(mut ctx: RequestContext, outcome: Result<Response, Response>) -> Response {
+    let response = match outcome {
         Ok(response) | Err(response) => response,
-    }
+    };
+    // A returned `View` is rendered here, where the request's locals are.
+    let response = crate::view::render_pending(&mut ctx, response);
+    // Then the session is saved, touched or destroyed, before the response
+    // leaves (express-session's order).
+    crate::session::request::commit(ctx.head(), response).await
 }

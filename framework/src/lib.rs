@@ -43,6 +43,8 @@
 //! * [`injector`]: `Param`, `Query`, `Body`, `Req`, ... read the request.
 //! * [`response`]: [`IntoResponse`] turns handler results into responses.
 //! * [`exception`]: Nest's `HttpException` family and its JSON bodies.
+//! * [`view`]: Tera templates, `#[render]` and [`View`]; [`static_files`]:
+//!   public folders, tried before the routes.
 //! * `app`: [`create`] walks the module graph; [`Application`] holds settings.
 
 pub mod app;
@@ -57,7 +59,9 @@ pub mod response;
 pub mod routing;
 pub mod server;
 pub mod session;
+pub mod static_files;
 pub mod testing;
+pub mod view;
 
 #[doc(hidden)]
 pub mod __private;
@@ -76,11 +80,13 @@ pub use request::{RequestContext, RequestHead};
 pub use response::{Html, IntoResponse, Json, Redirect, Response, Streaming, Text};
 pub use routing::{ArgInfo, ArgKind};
 pub use server::{AppService, PeerAddr, Server, serve};
-pub use session::{CookieOptions, MemoryStore, SessionOptions, SessionStore};
+pub use session::{CookieOptions, MemoryStore, Session, SessionOptions, SessionStore};
+pub use static_files::StaticOptions;
+pub use view::{Locals, View, render};
 
 pub use nestling_macros::{
     all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
-    post, put, redirect,
+    post, put, redirect, render,
 };
 
 /// Re-exported so users need not depend on `http` themselves.
@@ -100,8 +106,10 @@ pub mod prelude {
         Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,
     };
     pub use crate::response::{Html, IntoResponse, Json, Redirect, Streaming, Text};
+    pub use crate::session::Session;
+    pub use crate::view::{View, render};
     pub use nestling_macros::{
         all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
-        post, put, redirect,
+        post, put, redirect, render,
     };
 }

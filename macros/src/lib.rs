@@ -50,5 +50,5 @@ macro_rules! misplaced_attributes {
 }
 
 misplaced_attributes!(
-    get, post, put, patch, delete, options, head, all, http_code, header, redirect
+    get, post, put, patch, delete, options, head, all, http_code, header, redirect, render
 );

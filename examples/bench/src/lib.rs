@@ -7,16 +7,18 @@
 //! from a hand-written hyper server, the yardstick of `scripts/bench-http.sh`.
 
 pub mod json;
+pub mod page;
 pub mod plaintext;
 
 use nestling::prelude::*;
 
 pub use json::{JsonController, Message};
+pub use page::PageController;
 pub use plaintext::PlaintextController;
 
 /// The text both `/plaintext` and `/json` answer.
 pub const HELLO: &str = "Hello, World!";
 
 /// The bench app's root module.
-#[module(controllers = [PlaintextController, JsonController])]
+#[module(controllers = [PlaintextController, JsonController, PageController])]
 pub struct AppModule;

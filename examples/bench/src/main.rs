@@ -11,7 +11,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let app = nestling::create::<AppModule>().await?;
+        let mut app = nestling::create::<AppModule>().await?;
+        app.set_base_views_dir(bench::page::VIEWS_DIR);
         app.listen(("127.0.0.1", nestling::port_from_env())).await
     })?;
     Ok(())

@@ -22,8 +22,14 @@ pub(crate) struct AppShared {
     pub(crate) router: Router,
     pub(crate) limits: Limits,
     pub(crate) trust_proxy: bool,
+    /// `use_session`: express-session's middleware, validated.
+    pub(crate) session: Option<Arc<crate::session::SessionConfig>>,
     pub(crate) container: Arc<Container>,
     pub(crate) lifecycle: Lifecycle,
+    /// MVC: the templates (`None` without `set_base_views_dir`) and the
+    /// static folders, tried before the routes.
+    pub(crate) views: Option<crate::view::ViewEngine>,
+    pub(crate) static_files: crate::static_files::StaticFiles,
 }
 
 /// Creates an app from its root module (Nest's `NestFactory.create(AppModule)`).
@@ -106,7 +112,10 @@ pub(crate) async fn create_from(
         global_prefix: String::new(),
         limits: Limits::default(),
         trust_proxy: false,
+        session: None,
         initialized: false,
+        views: Default::default(),
+        static_assets: Vec::new(),
     })
 }
 
@@ -119,7 +128,10 @@ pub struct Application {
     global_prefix: String,
     limits: Limits,
     trust_proxy: bool,
+    session: Option<crate::session::SessionOptions>,
     initialized: bool,
+    views: crate::view::ViewSettings,
+    static_assets: Vec<(std::path::PathBuf, crate::static_files::StaticOptions)>,
 }
 
 impl std::fmt::Debug for Application {
@@ -135,6 +147,8 @@ impl std::fmt::Debug for Application {
             )
             .field("global_prefix", &self.global_prefix)
             .field("limits", &self.limits)
+            .field("views", &self.views)
+            .field("static_assets", &self.static_assets)
             .finish()
     }
 }
@@ -157,6 +171,33 @@ impl Application {
     /// only behind a proxy that sets those headers.
     pub fn set_trust_proxy(&mut self, trust: bool) -> &mut Self {
         self.trust_proxy = trust;
+        self
+    }
+
+    /// Turns sessions on, as `app.use(session({...}))` does in Express: the
+    /// same options, defaults and cookie (see [`SessionOptions`]). Handlers
+    /// then take a [`Session`](crate::Session) (or call `req.session()`).
+    /// Invalid options (a missing secret, ...) stop the app at start-up.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use nestling::session::{CookieOptions, Secure, SessionOptions};
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_session(
+    ///     SessionOptions::new()
+    ///         .secret("my-secret")
+    ///         .resave(false)
+    ///         .save_uninitialized(false)
+    ///         .cookie(CookieOptions::default().secure(Secure::Auto).max_age(Duration::from_secs(3600))),
+    /// );
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`SessionOptions`]: crate::session::SessionOptions
+    pub fn use_session(&mut self, options: crate::session::SessionOptions) -> &mut Self {
+        self.session = Some(options);
         self
     }
 
@@ -196,12 +237,20 @@ impl Application {
                 "mapped route"
             );
         }
+        let (views, static_files) = mvc(self.views, self.static_assets, &router)?;
+        let session = match self.session {
+            Some(options) => Some(Arc::new(options.into_config()?)),
+            None => None,
+        };
         Ok(Arc::new(AppShared {
             router,
             limits: self.limits,
             trust_proxy: self.trust_proxy,
+            session,
             container: self.container,
             lifecycle: self.lifecycle,
+            views,
+            static_files,
         }))
     }
 
@@ -235,6 +284,180 @@ impl Application {
         tracing::info!(signal, "shutting down");
         server.shutdown_with_signal(Some(signal)).await;
         Ok(())
+    }
+}
+
+// ---- MVC: views and static assets ------------------------------------------
+// Thin settings methods; the work is in `crate::view` and `crate::static_files`.
+
+impl Application {
+    /// The folder of the app's Tera templates (Nest's `app.setBaseViewsDir`,
+    /// Express's `views`), relative to the working directory or absolute.
+    ///
+    /// Every file in it (and its sub-folders, except hidden ones) is parsed
+    /// at start-up: a template that does not parse stops the app with its
+    /// file, line and message. Templates are named by their path in the
+    /// folder, with or without `.html` (`"index"`, `"cats/show.html"`).
+    /// Unless the view cache is on ([`set_view_cache`](Self::set_view_cache);
+    /// it is in release builds), a changed file is parsed again before the
+    /// next render.
+    ///
+    /// ```no_run
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.set_base_views_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/views"));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_base_views_dir(&mut self, dir: impl Into<std::path::PathBuf>) -> &mut Self {
+        self.views.dir = Some(dir.into());
+        self
+    }
+
+    /// Sets an app-wide template variable (Nest's `app.setLocal`, Express's
+    /// `app.locals`), visible in every template unless the handler's context
+    /// or the request's locals have the same name.
+    ///
+    /// ```no_run
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.set_base_views_dir("views")
+    ///     .set_local("site_name", "Cat Shelter")
+    ///     .set_local("year", &2025);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_local<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: impl Into<String>,
+        value: &T,
+    ) -> &mut Self {
+        self.views.set_local(key.into(), value);
+        self
+    }
+
+    /// Express's `view cache`: when on, templates are parsed once at
+    /// start-up; when off, a template file that changed is parsed again
+    /// before the next render (a stat of each file per render). Default: on
+    /// in release builds, off in debug builds.
+    ///
+    /// ```no_run
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.set_base_views_dir("views").set_view_cache(true);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_view_cache(&mut self, cache: bool) -> &mut Self {
+        self.views.cache = Some(cache);
+        self
+    }
+
+    /// Adjusts the Tera instance before the templates are parsed (and again
+    /// on every reload): register filters, functions and tests, change the
+    /// autoescaped extensions. Nest's `setViewEngine` is fixed to Tera.
+    ///
+    /// ```no_run
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// use nestling::view::tera::{Kwargs, State};
+    ///
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.set_base_views_dir("views").configure_view_engine(|tera| {
+    ///     tera.register_filter("shout", |text: &str, _: Kwargs, _: &State| text.to_uppercase());
+    /// });
+    /// # Ok(()) }
+    /// ```
+    pub fn configure_view_engine(
+        &mut self,
+        configure: impl Fn(&mut crate::view::tera::Tera) + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.views.configure.push(Arc::new(configure));
+        self
+    }
+
+    /// Adds per-request template variables just before each render (as an
+    /// Express middleware setting `res.locals`): the provider gets the
+    /// request and its [`Locals`](crate::view::Locals). Providers run in the
+    /// order they were added, only for requests that render a view.
+    ///
+    /// ```no_run
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_view_locals(|request, locals| {
+    ///     let path = request.head().parts().uri.path().to_string();
+    ///     let _ = locals.insert("current_path", &path);
+    /// });
+    /// # Ok(()) }
+    /// ```
+    pub fn use_view_locals(
+        &mut self,
+        provider: impl Fn(&mut crate::RequestContext, &mut crate::view::Locals) + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.views.providers.push(Box::new(provider));
+        self
+    }
+
+    /// Serves the files of `dir` (Nest's `app.useStaticAssets`, Express's
+    /// serve-static), with [`StaticOptions`](crate::static_files::StaticOptions)
+    /// (prefix, index, dotfiles, caching, ...). Folders are tried before the
+    /// routes, in the order they were added; a missing folder stops start-up.
+    ///
+    /// ```no_run
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// use nestling::static_files::StaticOptions;
+    ///
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_static_assets("public", StaticOptions::default().prefix("/static"));
+    /// # Ok(()) }
+    /// ```
+    pub fn use_static_assets(
+        &mut self,
+        dir: impl Into<std::path::PathBuf>,
+        options: crate::static_files::StaticOptions,
+    ) -> &mut Self {
+        self.static_assets.push((dir.into(), options));
+        self
+    }
+}
+
+/// Loads the views and opens the static folders at start-up, reporting every
+/// problem at once (a broken template, a missing folder, a `#[render]`
+/// template that does not exist).
+fn mvc(
+    views: crate::view::ViewSettings,
+    static_assets: Vec<(std::path::PathBuf, crate::static_files::StaticOptions)>,
+    router: &Router,
+) -> Result<(
+    Option<crate::view::ViewEngine>,
+    crate::static_files::StaticFiles,
+)> {
+    let mut problems = Vec::new();
+    let views = match crate::view::ViewEngine::load(views) {
+        Ok(Some(engine)) => {
+            problems.extend(engine.check_routes(router.endpoints()));
+            Some(engine)
+        }
+        Ok(None) => {
+            problems.extend(crate::view::routes_without_views(router.endpoints()));
+            None
+        }
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
+    };
+    let static_files =
+        crate::static_files::StaticFiles::new(static_assets).unwrap_or_else(|found| {
+            problems.extend(found);
+            Default::default()
+        });
+    if problems.is_empty() {
+        Ok((views, static_files))
+    } else {
+        Err(Error::startup(problems))
     }
 }
 

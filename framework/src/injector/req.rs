@@ -157,6 +157,41 @@ impl Req {
             .and_then(|raw| super::param::decode(raw).ok())
     }
 
+    /// The request's session (Express's `req.session`): the same one a
+    /// [`Session`](crate::Session) parameter gets, loaded on first use.
+    ///
+    /// ```
+    /// use nestling::prelude::*;
+    ///
+    /// #[injectable]
+    /// pub struct VisitsController;
+    ///
+    /// #[controller]
+    /// impl VisitsController {
+    ///     #[get("visits")]
+    ///     async fn visits(&self, req: Req) -> Result<String, HttpException> {
+    ///         let mut session = req.session().await?;
+    ///         let visits = session.get::<u32>("visits")?.unwrap_or(0) + 1;
+    ///         session.insert("visits", visits)?;
+    ///         Ok(visits.to_string())
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// A 500 when sessions are not enabled (`app.use_session`) or the path is
+    /// outside the session cookie's path, or when the store fails.
+    pub async fn session(&self) -> Result<crate::session::Session, HttpException> {
+        match crate::session::request::session_of(&self.0).await? {
+            Some(session) => Ok(session),
+            None => Err(HttpException::internal_server_error().cause(format!(
+                "req.session() on {}: {}",
+                self.url(),
+                crate::session::request::why_none(&self.0)
+            ))),
+        }
+    }
+
     /// Typed values attached by tower layers or middleware.
     pub fn extensions(&self) -> &http::Extensions {
         &self.0.parts.extensions

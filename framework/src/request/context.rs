@@ -14,6 +14,8 @@ pub struct RequestHead {
     pub(crate) peer: Option<SocketAddr>,
     pub(crate) app: Arc<AppShared>,
     pub(crate) endpoint: usize,
+    /// The session, loaded on first use (`Session`, `Req::session()`).
+    pub(crate) session: tokio::sync::OnceCell<Option<crate::session::Session>>,
 }
 
 impl RequestHead {
@@ -63,6 +65,9 @@ pub struct RequestContext {
     body: Option<RequestBody>,
     /// Request-scoped provider instances, created on first use.
     scope: Option<Box<crate::di::RequestScope>>,
+    /// Template variables for this request (`res.locals`); empty maps
+    /// allocate nothing.
+    locals: crate::view::Locals,
 }
 
 impl RequestContext {
@@ -71,6 +76,7 @@ impl RequestContext {
             head: Head::Owned(head),
             body: Some(body),
             scope: None,
+            locals: crate::view::Locals::new(),
         }
     }
 
@@ -98,6 +104,23 @@ impl RequestContext {
     /// The request-scoped provider instances of this request.
     pub(crate) fn request_scope(&mut self) -> &mut crate::di::RequestScope {
         self.scope.get_or_insert_with(Default::default)
+    }
+
+    /// The request's template variables (Express's `res.locals`), merged
+    /// into every view this request renders, under the handler's own
+    /// context. Sessions, flash messages and CSRF protection put theirs here.
+    pub fn locals(&self) -> &crate::view::Locals {
+        &self.locals
+    }
+
+    /// The request's template variables, to add to (from an injector).
+    pub fn locals_mut(&mut self) -> &mut crate::view::Locals {
+        &mut self.locals
+    }
+
+    /// Takes the locals for a render.
+    pub(crate) fn take_locals(&mut self) -> crate::view::Locals {
+        std::mem::take(&mut self.locals)
     }
 
     /// Takes the body; `None` if an injector already took it.

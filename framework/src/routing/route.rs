@@ -107,6 +107,9 @@ pub struct RouteDef {
     pub headers: &'static [(&'static str, &'static str)],
     /// `#[redirect(url, status)]`.
     pub redirect: Option<(&'static str, u16)>,
+    /// `#[render("name")]`: the template the handler's value is rendered
+    /// with (checked at start-up).
+    pub render: Option<&'static str>,
     /// Builds the request handler around a controller instance.
     pub bind: fn(Instance) -> Option<BoundHandler>,
 }

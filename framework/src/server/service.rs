@@ -23,6 +23,7 @@ use crate::injector::host_of;
 use crate::request::{RequestBody, RequestContext, RequestHead};
 use crate::response::{IntoResponse, Response};
 use crate::routing::Lookup;
+use crate::static_files::{Check, StaticFuture};
 
 /// The peer's address, put in request extensions by [`serve`](crate::serve)
 /// for an app that is wrapped in tower layers.
@@ -91,6 +92,32 @@ impl AppService {
             latency_us = tracing::field::Empty,
         );
         let start = (!span.is_disabled()).then(Instant::now);
+        // Static folders come first, as Express middleware registered with
+        // `app.useStaticAssets` runs before Nest's router (static_files/mod.rs).
+        if !self.app.static_files.is_empty() {
+            let state = match self
+                .app
+                .static_files
+                .check(Request::from_parts(parts, body))
+            {
+                Check::Route(request) => {
+                    let (parts, body) = request.into_parts();
+                    self.route(parts, body, &span)
+                }
+                Check::Answer(response) => State::Ready(Some(response)),
+                Check::Serve(future) => State::Static {
+                    future,
+                    service: self.clone(),
+                },
+            };
+            return Dispatch { state, span, start };
+        }
+        let state = self.route(parts, body, &span);
+        Dispatch { state, span, start }
+    }
+
+    /// Finds the route and starts its handler.
+    fn route(&self, parts: http::request::Parts, body: RequestBody, span: &tracing::Span) -> State {
         let lookup = {
             let _enter = span.enter();
             let router = &self.app.router;
@@ -101,7 +128,7 @@ impl AppService {
             };
             router.lookup(&parts.method, parts.uri.path(), host)
         };
-        let state = match lookup {
+        match lookup {
             Lookup::Found { endpoint, params } => {
                 let peer = self
                     .peer
@@ -112,6 +139,7 @@ impl AppService {
                     peer,
                     app: Arc::clone(&self.app),
                     endpoint,
+                    session: Default::default(),
                 };
                 let handler = &self.app.router.endpoint(endpoint).handler;
                 let future = {
@@ -137,8 +165,7 @@ impl AppService {
                         .into_response(),
                 ))
             }
-        };
-        Dispatch { state, span, start }
+        }
     }
 
     fn panicked(&self, endpoint: usize, panic: Box<dyn Any + Send>) -> Response {
@@ -180,6 +207,12 @@ pub struct Dispatch {
 }
 
 enum State {
+    /// A static folder is looking on disk; the request comes back if no
+    /// file answers it.
+    Static {
+        future: StaticFuture,
+        service: AppService,
+    },
     Handler {
         future: HandlerFuture,
         app: Arc<AppShared>,
@@ -194,23 +227,43 @@ impl Future for Dispatch {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         let _enter = this.span.enter();
-        let response = match &mut this.state {
-            State::Ready(response) => response
-                .take()
-                .unwrap_or_else(|| HttpException::internal_server_error().into_response()),
-            State::Handler {
-                future,
-                app,
-                endpoint,
-            } => {
-                let polled =
-                    std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
-                match polled {
-                    Ok(Poll::Pending) => return Poll::Pending,
-                    Ok(Poll::Ready(response)) => finish(app, *endpoint, response),
-                    Err(panic) => report_panic(app, *endpoint, panic),
+        let response = loop {
+            break match &mut this.state {
+                State::Static { future, service } => {
+                    let polled =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+                    match polled {
+                        Ok(Poll::Pending) => return Poll::Pending,
+                        Ok(Poll::Ready(Ok(response))) => response,
+                        Ok(Poll::Ready(Err(request))) => {
+                            let (parts, body) = request.into_parts();
+                            let routed = service.route(parts, body, &this.span);
+                            this.state = routed;
+                            continue;
+                        }
+                        Err(_) => {
+                            tracing::error!("serving a static file panicked; answered 500");
+                            HttpException::internal_server_error().into_response()
+                        }
+                    }
                 }
-            }
+                State::Ready(response) => response
+                    .take()
+                    .unwrap_or_else(|| HttpException::internal_server_error().into_response()),
+                State::Handler {
+                    future,
+                    app,
+                    endpoint,
+                } => {
+                    let polled =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+                    match polled {
+                        Ok(Poll::Pending) => return Poll::Pending,
+                        Ok(Poll::Ready(response)) => finish(app, *endpoint, response),
+                        Err(panic) => report_panic(app, *endpoint, panic),
+                    }
+                }
+            };
         };
         if let Some(start) = this.start {
             this.span.record("status", response.status().as_u16());

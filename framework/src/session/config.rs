@@ -222,6 +222,12 @@ impl SessionConfig {
             .map_err(|_| SessionError::cookie("it is not a valid header value"))
     }
 
+    /// Whether `genid` or per-request cookie options read the request, so
+    /// that `regenerate` needs a copy of it.
+    pub(crate) fn reads_request_on_generate(&self) -> bool {
+        self.genid.is_some() || matches!(self.cookie, CookieSource::PerRequest(_))
+    }
+
     fn new_id_and_cookie(
         &self,
         parts: &Parts,

@@ -19,6 +19,9 @@
 //! * Stores (`store/`) keep the JSON document of `document.rs`, written with
 //!   JavaScript's number format (`json.rs`) and dates (`date.rs`);
 //!   [`MemoryStore`] is the default and purges expired sessions.
+//! * [`Session`] (`handle.rs`) is the injector handlers take; `request.rs`
+//!   loads it on first use and commits it after the handler
+//!   (`controller::finish`).
 //! * `secure.rs` decides whether a request is secure (`proxy`, trust proxy).
 
 mod config;
@@ -29,9 +32,11 @@ mod date;
 mod decision;
 mod document;
 mod error;
+mod handle;
 mod id;
 mod json;
 mod options;
+pub(crate) mod request;
 mod secure;
 mod set_cookie;
 mod signature;
@@ -46,6 +51,7 @@ pub use decision::{
     Commit, Rules, StoreAction, should_destroy, should_save, should_set_cookie, should_touch,
 };
 pub use error::SessionError;
+pub use handle::Session;
 pub use id::generate_id;
 pub use options::{
     CookieOptions, DEPRECATED_RESAVE, DEPRECATED_SAVE_UNINITIALIZED, Secure, SessionOptions, Unset,

@@ -39,7 +39,7 @@ fn strip_route_attrs(input: TokenStream) -> TokenStream {
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
                 !parse::ROUTE_ATTRIBUTES.iter().any(|(n, _)| *n == name)
-                    && !matches!(name.as_str(), "http_code" | "header" | "redirect")
+                    && !parse::is_modifier(&name)
             });
         }
     }
@@ -262,8 +262,21 @@ fn route(
         ReturnType::Default => sig.ident.span(),
         ReturnType::Type(_, ty) => ty.span(),
     };
-    let respond = quote_spanned! {output_span=>
-        __n::into_response(this.#name(#(#arg_idents),*).await)
+    let respond = match &attrs.render {
+        None => quote_spanned! {output_span=>
+            __n::into_response(this.#name(#(#arg_idents),*).await)
+        },
+        // `#[render]`: the value is the template's context; a `Result`'s
+        // error answers as usual.
+        Some(template) if returns_result(&sig.output) => quote_spanned! {output_span=>
+            match this.#name(#(#arg_idents),*).await {
+                ::core::result::Result::Ok(model) => __n::render_route(&mut ctx, #template, &model),
+                ::core::result::Result::Err(error) => __n::into_response(error),
+            }
+        },
+        Some(template) => quote_spanned! {output_span=>
+            __n::render_route(&mut ctx, #template, &this.#name(#(#arg_idents),*).await)
+        },
     };
 
     let glue = quote! {
@@ -302,6 +315,10 @@ fn route(
         }
         None => quote!(::core::option::Option::None),
     };
+    let render = match &attrs.render {
+        Some(template) => quote!(::core::option::Option::Some(#template)),
+        None => quote!(::core::option::Option::None),
+    };
     let handler_name = name.to_string();
     let def = quote! {
         __n::RouteDef {
@@ -315,10 +332,27 @@ fn route(
             http_code: #http_code,
             headers: &[#(#headers),*],
             redirect: #redirect,
+            render: #render,
             bind: #bind_fn,
         }
     };
     Ok(Route { def, glue })
+}
+
+/// Whether a handler's declared return type is a `Result` (by its last path
+/// segment, so `Result`, `std::result::Result` and aliases named `Result`).
+fn returns_result(output: &ReturnType) -> bool {
+    match output {
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "Result"),
+            _ => false,
+        },
+        ReturnType::Default => false,
+    }
 }
 
 fn parse_full_path(prefix: Option<&LitStr>, path: Option<&LitStr>) -> String {

@@ -80,14 +80,16 @@ pub struct RouteAttrs {
     pub http_code: Option<LitInt>,
     pub headers: Vec<(LitStr, LitStr)>,
     pub redirect: Option<(LitStr, Option<LitInt>)>,
+    /// `#[render("index")]`: the template the handler's value is rendered with.
+    pub render: Option<LitStr>,
 }
 
 fn attr_name(attr: &Attribute) -> Option<String> {
     attr.path().segments.last().map(|s| s.ident.to_string())
 }
 
-fn is_modifier(name: &str) -> bool {
-    matches!(name, "http_code" | "header" | "redirect")
+pub fn is_modifier(name: &str) -> bool {
+    matches!(name, "http_code" | "header" | "redirect" | "render")
 }
 
 /// Removes nestling's attributes from `method` and returns what they said,
@@ -127,6 +129,7 @@ pub fn take_route_attrs(method: &mut ImplItemFn) -> syn::Result<Option<RouteAttr
                 http_code: None,
                 headers: Vec::new(),
                 redirect: None,
+                render: None,
             });
         } else if is_modifier(&name) {
             modifiers.push(attr);
@@ -165,6 +168,21 @@ pub fn take_route_attrs(method: &mut ImplItemFn) -> syn::Result<Option<RouteAttr
                     check_status(code, 300..=399)?;
                 }
                 route.redirect = Some((url, code));
+            }
+            Some("render") => {
+                let template: LitStr = attr.parse_args().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "expected a template name, e.g. `#[render(\"index\")]`",
+                    )
+                })?;
+                if template.value().trim().is_empty() {
+                    return Err(syn::Error::new(
+                        template.span(),
+                        "the template name is empty; name a file of the views folder, e.g. `#[render(\"index\")]`",
+                    ));
+                }
+                route.render = Some(template);
             }
             _ => unreachable!("only modifiers are collected"),
         }

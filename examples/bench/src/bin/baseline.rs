@@ -1,10 +1,12 @@
 //! The yardstick: a minimal hand-written hyper 1 server answering the bench
 //! endpoints with the same bytes as the nestling app (status, `content-type`,
 //! `content-length`, `date`, body). `PORT` (default 3000) on 127.0.0.1, one
-//! tokio thread, HTTP/1.1 with keep-alive.
+//! tokio thread, HTTP/1.1 with keep-alive. `/page` renders the same
+//! template with Tera, parsed once at start-up, from the same context.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
@@ -16,11 +18,16 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
+use bench::page::{PAGE_TEMPLATE, VIEWS_DIR, page};
 use bench::{HELLO, Message};
 
 // The same values nestling's `Text` and `Json` send.
 const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json; charset=utf-8");
+const TEXT_HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+
+/// `page.html`, parsed before the server accepts connections.
+static TERA: OnceLock<tera::Tera> = OnceLock::new();
 
 type Reply = Response<Full<Bytes>>;
 
@@ -41,6 +48,18 @@ fn json() -> Reply {
     }
 }
 
+fn page_html() -> Reply {
+    let Some(tera) = TERA.get() else {
+        return status(StatusCode::INTERNAL_SERVER_ERROR);
+    };
+    let rendered = tera::Context::from_serialize(&page())
+        .and_then(|context| tera.render(PAGE_TEMPLATE, &context));
+    match rendered {
+        Ok(html) => with_type(html.into(), TEXT_HTML),
+        Err(_) => status(StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
+
 fn status(code: StatusCode) -> Reply {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = code;
@@ -52,6 +71,7 @@ async fn route(request: Request<Incoming>) -> Result<Reply, Infallible> {
     Ok(match (request.method(), request.uri().path()) {
         (&Method::GET, "/plaintext") => plaintext(),
         (&Method::GET, "/json") => json(),
+        (&Method::GET, "/page") => page_html(),
         _ => status(StatusCode::NOT_FOUND),
     })
 }
@@ -61,6 +81,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
+    let mut tera = tera::Tera::new();
+    tera.add_template_file(format!("{VIEWS_DIR}/{PAGE_TEMPLATE}"), Some(PAGE_TEMPLATE))?;
+    let _ = TERA.set(tera);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

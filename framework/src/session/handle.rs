@@ -1,0 +1,282 @@
+//! The `Session` injector: one request's session, as handlers use it
+//! (express-session's `req.session`). `Req::session()` gives the same one.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use http::request::Parts;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{SessionConfig, SessionCookie, SessionError, SessionState};
+use crate::exception::HttpException;
+use crate::injector::Injector;
+use crate::request::RequestContext;
+use crate::routing::ArgInfo;
+
+/// The request's session (Nest's `@Session()`, Express's `req.session`).
+///
+/// It is loaded from the store the first time a handler asks for it, and
+/// saved, touched or destroyed after the handler returns, following
+/// express-session's rules; the response leaves only once the store answered.
+/// Routes that never ask for it never touch the store.
+///
+/// ```
+/// use nestling::prelude::*;
+///
+/// #[injectable]
+/// pub struct VisitsController;
+///
+/// #[controller]
+/// impl VisitsController {
+///     #[get("visits")]
+///     async fn visits(&self, mut session: Session) -> Result<String, HttpException> {
+///         let visits = session.get::<u32>("visits")?.unwrap_or(0) + 1;
+///         session.insert("visits", visits)?;
+///         Ok(visits.to_string())
+///     }
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Arc<SessionConfig>,
+    // A std mutex: every critical section is a few field accesses with no
+    // await inside, so an async mutex would only add cost.
+    state: Mutex<SessionState>,
+    secure: bool,
+    /// What `genid` and per-request cookie options read on `regenerate`;
+    /// copied only when the configuration has either.
+    parts: Option<Parts>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("id", &self.id()).finish()
+    }
+}
+
+impl Session {
+    pub(crate) fn new(
+        config: Arc<SessionConfig>,
+        state: SessionState,
+        secure: bool,
+        parts: Option<Parts>,
+    ) -> Session {
+        Session {
+            inner: Arc::new(Inner {
+                config,
+                state: Mutex::new(state),
+                secure,
+                parts,
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, SessionState> {
+        // A panic while the lock was held cannot leave the state half-written
+        // in a way that matters more than losing the session: keep going.
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn config(&self) -> &Arc<SessionConfig> {
+        &self.inner.config
+    }
+
+    pub(crate) fn is_secure_request(&self) -> bool {
+        self.inner.secure
+    }
+
+    pub(crate) fn with_state<R>(&self, f: impl FnOnce(&mut SessionState) -> R) -> R {
+        f(&mut self.state())
+    }
+
+    /// The session id (`req.sessionID`).
+    pub fn id(&self) -> String {
+        self.state().id().to_owned()
+    }
+
+    /// Whether this session was created by this request (no valid cookie,
+    /// an unknown id, or `regenerate`).
+    pub fn is_new(&self) -> bool {
+        self.state().is_new()
+    }
+
+    /// The value under `key`, deserialised; `Ok(None)` when absent (or the
+    /// session was destroyed).
+    ///
+    /// # Errors
+    /// When the stored value does not fit `T` (e.g. written by another app).
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SessionError> {
+        match self.state().data() {
+            Some(data) => data.get(key),
+            None => Ok(None),
+        }
+    }
+
+    /// The raw JSON value under `key`.
+    pub fn get_value(&self, key: &str) -> Option<Value> {
+        self.state().data()?.get_value(key).cloned()
+    }
+
+    /// Stores `value` under `key` (assigning an equal value is not a change,
+    /// as in express-session).
+    ///
+    /// # Errors
+    /// When the session was destroyed, `key` is reserved (`cookie`, `id`,
+    /// ...), or `value` does not serialise to JSON.
+    pub fn insert<T: Serialize>(&mut self, key: &str, value: T) -> Result<(), SessionError> {
+        match self.state().data_mut() {
+            Some(data) => data.insert(key, value),
+            None => Err(SessionError::gone()),
+        }
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.state().data_mut()?.remove(key)
+    }
+
+    /// Removes every key (the cookie stays).
+    pub fn clear(&mut self) {
+        if let Some(data) = self.state().data_mut() {
+            data.clear();
+        }
+    }
+
+    /// Whether `key` is set.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.state().data().is_some_and(|d| d.contains_key(key))
+    }
+
+    /// The session's cookie (`req.session.cookie`): `max_age`,
+    /// `original_max_age`, `expires` and the attributes.
+    pub fn cookie(&self) -> Option<SessionCookie> {
+        self.state().cookie().cloned()
+    }
+
+    /// Changes the session's cookie, e.g. `|c| c.set_max_age(Some(week))`
+    /// for "remember me". Changing only the cookie is not a modification.
+    pub fn cookie_mut<R>(&mut self, change: impl FnOnce(&mut SessionCookie) -> R) -> Option<R> {
+        self.state().cookie_mut().map(change)
+    }
+
+    /// Restarts the cookie's lifetime (`req.session.touch()`).
+    pub fn touch(&mut self) {
+        self.state().touch();
+    }
+
+    /// Stores the session now (`req.session.save()`); the end of the request
+    /// then only saves again if it changed afterwards.
+    ///
+    /// # Errors
+    /// When the session was destroyed, or the store fails.
+    pub async fn save(&mut self) -> Result<(), SessionError> {
+        let (id, document) = {
+            let mut state = self.state();
+            let document = state.save()?;
+            (state.id().to_owned(), document)
+        };
+        self.inner.config.store().set(&id, &document).await?;
+        Ok(())
+    }
+
+    /// Replaces the session with what the store holds (`req.session.reload()`).
+    ///
+    /// # Errors
+    /// `failed to load session` when the store has none; a store failure.
+    pub async fn reload(&mut self) -> Result<(), SessionError> {
+        let id = self.id();
+        let found = self.inner.config.store().get(&id).await?;
+        self.state().reload(found.as_ref())
+    }
+
+    /// Deletes the session from the store; no cookie is sent and nothing is
+    /// saved at the end of the request (`req.session.destroy()`). Use it on
+    /// logout.
+    ///
+    /// # Errors
+    /// When the store fails (the session is gone from this request anyway).
+    pub async fn destroy(&mut self) -> Result<(), SessionError> {
+        let id = {
+            let mut state = self.state();
+            state.destroy();
+            state.id().to_owned()
+        };
+        self.inner.config.store().destroy(&id).await?;
+        Ok(())
+    }
+
+    /// Replaces the session with a new, empty one under a new id, deleting
+    /// the old one from the store (`req.session.regenerate()`). Call it on
+    /// login, against session fixation; the new session is always saved and
+    /// its cookie sent.
+    ///
+    /// # Errors
+    /// When deleting the old session failed (the new one exists anyway, as
+    /// in express-session), or the random source failed.
+    pub async fn regenerate(&mut self) -> Result<(), SessionError> {
+        let old = self.id();
+        let destroyed = self.inner.config.store().destroy(&old).await;
+        let empty;
+        let parts = match &self.inner.parts {
+            Some(parts) => parts,
+            None => {
+                empty = http::Request::new(()).into_parts().0;
+                &empty
+            }
+        };
+        {
+            let mut state = self.state();
+            self.inner
+                .config
+                .regenerate(&mut state, parts, self.inner.secure)?;
+        }
+        destroyed.map_err(SessionError::from)
+    }
+
+    /// Drops the session from this request (`req.session = null`): its
+    /// changes are discarded; with `unset(Unset::Destroy)` the stored one is
+    /// deleted at the end of the request.
+    pub fn unset(&mut self) {
+        self.state().unset();
+    }
+}
+
+/// The request's session. A route without sessions configured (or outside
+/// the cookie's path) answers 500 and logs why; take `Option<Session>` to
+/// handle that case yourself.
+impl Injector for Session {
+    type Rejection = HttpException;
+
+    async fn inject(
+        ctx: &mut RequestContext,
+        arg: &'static ArgInfo,
+    ) -> Result<Self, HttpException> {
+        match super::request::session_of(ctx.head()).await? {
+            Some(session) => Ok(session),
+            None => Err(HttpException::internal_server_error().cause(format!(
+                "{} takes `{}: Session`, but this request has no session: {}",
+                arg.handler,
+                arg.name,
+                super::request::why_none(ctx.head())
+            ))),
+        }
+    }
+}
+
+/// The request's session, or `None` when sessions are not configured or the
+/// path is outside the session cookie's path.
+impl Injector for Option<Session> {
+    type Rejection = HttpException;
+
+    async fn inject(
+        ctx: &mut RequestContext,
+        _arg: &'static ArgInfo,
+    ) -> Result<Self, HttpException> {
+        super::request::session_of(ctx.head()).await
+    }
+}

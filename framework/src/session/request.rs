@@ -1,0 +1,116 @@
+//! Where sessions meet the request path: loading on first use (the
+//! `Session` injector, `Req::session()`), and the commit after the handler
+//! (`controller::finish`), in express-session's order (spec §2, §5).
+
+use std::sync::Arc;
+
+use http::header::SET_COOKIE;
+
+use super::{Session, SessionConfig, StoreAction};
+use crate::exception::HttpException;
+use crate::request::RequestHead;
+use crate::response::{IntoResponse, Response};
+
+/// The request's session, loaded (or generated) once per request; `None`
+/// when sessions are off or do not apply to this path (R2, R3).
+pub(crate) async fn session_of(head: &RequestHead) -> Result<Option<Session>, HttpException> {
+    let Some(config) = &head.app.session else {
+        return Ok(None);
+    };
+    head.session
+        .get_or_try_init(|| load(config, head))
+        .await
+        .cloned()
+}
+
+/// Why [`session_of`] gave `None`, for the log.
+pub(crate) fn why_none(head: &RequestHead) -> &'static str {
+    match &head.app.session {
+        None => {
+            "sessions are not enabled; call `app.use_session(SessionOptions::new().secret(..))`"
+        }
+        Some(_) => "the path is outside the session cookie's path, or the store is not ready",
+    }
+}
+
+async fn load(
+    config: &Arc<SessionConfig>,
+    head: &RequestHead,
+) -> Result<Option<Session>, HttpException> {
+    let parts = &head.parts;
+    if !config.applies_to(parts) {
+        return Ok(None);
+    }
+    // nestling serves plain HTTP: a request is secure only through a proxy.
+    let secure = config.is_secure(parts, false, head.app.trust_proxy);
+    let state = match config.cookie_session_id(&parts.headers) {
+        None => config.generate(parts, None, secure)?,
+        Some(id) => match config.store().get(id.id()).await {
+            Ok(Some(stored)) => config.load(id, &stored)?,
+            Ok(None) => config.generate(parts, Some(id), secure)?,
+            Err(error) if error.is_not_found() => config.generate(parts, Some(id), secure)?,
+            Err(error) => {
+                return Err(HttpException::internal_server_error().cause(format!(
+                    "the session store failed to load a session: {error}"
+                )));
+            }
+        },
+    };
+    let snapshot = config.reads_request_on_generate().then(|| snapshot(parts));
+    Ok(Some(Session::new(
+        Arc::clone(config),
+        state,
+        secure,
+        snapshot,
+    )))
+}
+
+/// What `genid` and per-request cookie options can read on `regenerate`.
+fn snapshot(parts: &http::request::Parts) -> http::request::Parts {
+    let mut copy = http::Request::new(()).into_parts().0;
+    copy.method = parts.method.clone();
+    copy.uri = parts.uri.clone();
+    copy.version = parts.version;
+    copy.headers = parts.headers.clone();
+    copy
+}
+
+/// The end of the request: one store call, then `Set-Cookie`, before the
+/// response leaves (spec §5.4). A failing store turns the response into a
+/// 500, since nothing of it was sent yet.
+pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Response {
+    let Some(Some(session)) = head.session.get() else {
+        return response;
+    };
+    let config = session.config();
+    let (id, action, document, cookie) = session.with_state(|state| {
+        let commit = config.commit(state, session.is_secure_request());
+        let document = match commit.store {
+            StoreAction::Save | StoreAction::Touch => state.document(),
+            StoreAction::None | StoreAction::Destroy => None,
+        };
+        let cookie = commit.set_cookie.then(|| config.set_cookie(state));
+        (state.id().to_owned(), commit.store, document, cookie)
+    });
+    let stored = match (action, &document) {
+        (StoreAction::Save, Some(document)) => config.store().set(&id, document).await,
+        (StoreAction::Touch, Some(document)) => config.store().touch(&id, document).await,
+        (StoreAction::Destroy, _) => config.store().destroy(&id).await,
+        _ => Ok(()),
+    };
+    if let Err(error) = stored {
+        tracing::error!(%error, ?action, "the session store failed at the end of the request; answered 500");
+        return HttpException::internal_server_error().into_response();
+    }
+    match cookie {
+        Some(Ok(value)) => {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+        Some(Err(error)) => {
+            // express-session sends no cookie and completes the response (§4.7).
+            tracing::error!(%error, "the session cookie could not be written");
+        }
+        None => {}
+    }
+    response
+}
