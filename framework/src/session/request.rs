@@ -9,7 +9,7 @@ use http::header::SET_COOKIE;
 use super::{Session, SessionConfig, StoreAction};
 use crate::exception::HttpException;
 use crate::request::RequestHead;
-use crate::response::{IntoResponse, Response};
+use crate::response::Response;
 
 /// The request's session, loaded (or generated) once per request; `None`
 /// when sessions are off or do not apply to this path (R2, R3).
@@ -76,8 +76,12 @@ fn snapshot(parts: &http::request::Parts) -> http::request::Parts {
 }
 
 /// The end of the request: one store call, then `Set-Cookie`, before the
-/// response leaves (spec §5.4). A failing store turns the response into a
-/// 500, since nothing of it was sent yet.
+/// response leaves (spec §5.4). A store failure here leaves the response as
+/// the handler made it and is logged: in express-session the headers are
+/// already written when the store answers (§5.2 "Errors from
+/// destroy/save/touch", §11), and the session-contract app checks exactly
+/// that. Only a failure to *load* the session answers 500, since nothing
+/// was sent yet.
 pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Response {
     let Some(Some(session)) = head.session.get() else {
         return response;
@@ -99,8 +103,7 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
         _ => Ok(()),
     };
     if let Err(error) = stored {
-        tracing::error!(%error, ?action, "the session store failed at the end of the request; answered 500");
-        return HttpException::internal_server_error().into_response();
+        tracing::error!(%error, ?action, session = %id, "the session store failed at the end of the request");
     }
     match cookie {
         Some(Ok(value)) => {
