@@ -22,8 +22,8 @@ pub(crate) struct AppShared {
     pub(crate) router: Router,
     pub(crate) limits: Limits,
     pub(crate) trust_proxy: bool,
-    /// `use_session`: express-session's middleware, validated.
-    pub(crate) session: Option<Arc<crate::session::SessionConfig>>,
+    /// `use_session`: express-session's middleware, validated, by mount path.
+    pub(crate) sessions: crate::session::SessionMounts,
     pub(crate) container: Arc<Container>,
     pub(crate) lifecycle: Lifecycle,
     /// MVC: the templates (`None` without `set_base_views_dir`) and the
@@ -112,7 +112,7 @@ pub(crate) async fn create_from(
         global_prefix: String::new(),
         limits: Limits::default(),
         trust_proxy: false,
-        session: None,
+        sessions: Vec::new(),
         initialized: false,
         views: Default::default(),
         static_assets: Vec::new(),
@@ -128,7 +128,7 @@ pub struct Application {
     global_prefix: String,
     limits: Limits,
     trust_proxy: bool,
-    session: Option<crate::session::SessionOptions>,
+    sessions: Vec<(String, crate::session::SessionOptions)>,
     initialized: bool,
     views: crate::view::ViewSettings,
     static_assets: Vec<(std::path::PathBuf, crate::static_files::StaticOptions)>,
@@ -197,7 +197,28 @@ impl Application {
     ///
     /// [`SessionOptions`]: crate::session::SessionOptions
     pub fn use_session(&mut self, options: crate::session::SessionOptions) -> &mut Self {
-        self.session = Some(options);
+        self.use_session_at("/", options)
+    }
+
+    /// Sessions for the routes under `path` only, as Express's
+    /// `app.use('/admin', session({...}))`: a request gets the session of the
+    /// first mount whose path is a prefix of its path (segment by segment).
+    /// Several mounts can have different options and stores.
+    ///
+    /// ```no_run
+    /// use nestling::session::SessionOptions;
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_session_at("/admin", SessionOptions::new().name("admin.sid").secret("s3cr3t"));
+    /// # Ok(()) }
+    /// ```
+    pub fn use_session_at(
+        &mut self,
+        path: impl Into<String>,
+        options: crate::session::SessionOptions,
+    ) -> &mut Self {
+        self.sessions.push((path.into(), options));
         self
     }
 
@@ -238,15 +259,12 @@ impl Application {
             );
         }
         let (views, static_files) = mvc(self.views, self.static_assets, &router)?;
-        let session = match self.session {
-            Some(options) => Some(Arc::new(options.into_config()?)),
-            None => None,
-        };
+        let sessions = crate::session::SessionMounts::new(self.sessions)?;
         Ok(Arc::new(AppShared {
             router,
             limits: self.limits,
             trust_proxy: self.trust_proxy,
-            session,
+            sessions,
             container: self.container,
             lifecycle: self.lifecycle,
             views,

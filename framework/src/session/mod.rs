@@ -35,6 +35,7 @@ mod error;
 mod handle;
 mod id;
 mod json;
+mod mounts;
 mod options;
 pub(crate) mod request;
 mod secure;
@@ -53,6 +54,7 @@ pub use decision::{
 pub use error::SessionError;
 pub use handle::Session;
 pub use id::generate_id;
+pub(crate) use mounts::SessionMounts;
 pub use options::{
     CookieOptions, DEPRECATED_RESAVE, DEPRECATED_SAVE_UNINITIALIZED, Secure, SessionOptions, Unset,
 };

@@ -14,7 +14,7 @@ use crate::response::Response;
 /// The request's session, loaded (or generated) once per request; `None`
 /// when sessions are off or do not apply to this path (R2, R3).
 pub(crate) async fn session_of(head: &RequestHead) -> Result<Option<Session>, HttpException> {
-    let Some(config) = &head.app.session else {
+    let Some(config) = head.app.sessions.for_path(head.parts.uri.path()) else {
         return Ok(None);
     };
     head.session
@@ -25,11 +25,12 @@ pub(crate) async fn session_of(head: &RequestHead) -> Result<Option<Session>, Ht
 
 /// Why [`session_of`] gave `None`, for the log.
 pub(crate) fn why_none(head: &RequestHead) -> &'static str {
-    match &head.app.session {
-        None => {
-            "sessions are not enabled; call `app.use_session(SessionOptions::new().secret(..))`"
-        }
-        Some(_) => "the path is outside the session cookie's path, or the store is not ready",
+    if head.app.sessions.is_empty() {
+        "sessions are not enabled; call `app.use_session(SessionOptions::new().secret(..))`"
+    } else if head.app.sessions.for_path(head.parts.uri.path()).is_none() {
+        "no `use_session_at` mount covers this path"
+    } else {
+        "the path is outside the session cookie's path, or the store is not ready"
     }
 }
 
