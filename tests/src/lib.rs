@@ -28,4 +28,7 @@ pub mod book {
 
     #[doc = include_str!("../../book/src/startup-errors.md")]
     pub mod startup_errors {}
+
+    #[doc = include_str!("../../book/src/mvc.md")]
+    pub mod mvc {}
 }

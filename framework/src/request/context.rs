@@ -108,12 +108,31 @@ impl RequestContext {
 
     /// The request's template variables (Express's `res.locals`), merged
     /// into every view this request renders, under the handler's own
-    /// context. Sessions, flash messages and CSRF protection put theirs here.
+    /// context. Sessions, flash messages and CSRF protection put theirs here;
+    /// see [`locals_mut`](Self::locals_mut) for an example.
     pub fn locals(&self) -> &crate::view::Locals {
         &self.locals
     }
 
     /// The request's template variables, to add to (from an injector).
+    ///
+    /// ```
+    /// use nestling::prelude::*;
+    /// use nestling::{ArgInfo, RequestContext};
+    ///
+    /// /// Every view this request renders can show `{{ user }}`.
+    /// struct CurrentUser;
+    ///
+    /// impl Injector for CurrentUser {
+    ///     type Rejection = HttpException;
+    ///     async fn inject(ctx: &mut RequestContext, _: &'static ArgInfo) -> Result<Self, HttpException> {
+    ///         ctx.locals_mut()
+    ///             .insert("user", "ada")
+    ///             .map_err(|_| HttpException::internal_server_error())?;
+    ///         Ok(CurrentUser)
+    ///     }
+    /// }
+    /// ```
     pub fn locals_mut(&mut self) -> &mut crate::view::Locals {
         &mut self.locals
     }

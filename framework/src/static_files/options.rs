@@ -12,11 +12,26 @@ use http::HeaderMap;
 const MAX_AGE_CAP: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// A callback that adjusts a file's response headers (serve-static's
-/// `setHeaders(res, path, stat)`).
+/// `setHeaders(res, path, stat)`); see [`StaticOptions::set_headers`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use nestling::static_files::SetHeaders;
+/// let no_sniff: SetHeaders = Arc::new(|headers, _path, _meta| {
+///     headers.insert("x-content-type-options", "nosniff".parse().unwrap());
+/// });
+/// # let _ = no_sniff;
+/// ```
 pub type SetHeaders = Arc<dyn Fn(&mut HeaderMap, &Path, &Metadata) + Send + Sync>;
 
 /// How to treat files and folders whose name starts with a dot
 /// (serve-static's `dotfiles`).
+///
+/// ```
+/// use nestling::static_files::{Dotfiles, StaticOptions};
+/// let options = StaticOptions::default().dotfiles(Dotfiles::Deny);
+/// # let _ = options;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dotfiles {
     /// Pretend they do not exist: 404, or on to the routes (the default).
@@ -156,6 +171,12 @@ impl Default for StaticOptions {
 impl StaticOptions {
     /// The URL path the folder is mounted at (Nest's `prefix`); default: the
     /// root. `"/static"` serves `public/app.css` at `/static/app.css`.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// let options = StaticOptions::default().prefix("/static");
+    /// assert_eq!(options.get_prefix(), "/static");
+    /// ```
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         let prefix = prefix.into();
         let trimmed = prefix.trim_end_matches('/');
@@ -182,24 +203,50 @@ impl StaticOptions {
 
     /// The files served for a folder's URL: `"index.html"` (the default), a
     /// list, or `false` for none.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// let spa = StaticOptions::default().index(["index.html", "index.htm"]);
+    /// let listing_off = StaticOptions::default().index(false);
+    /// # let _ = (spa, listing_off);
+    /// ```
     pub fn index(mut self, index: impl Into<Index>) -> Self {
         self.index = index.into();
         self
     }
 
     /// What to do with names that start with a dot; default [`Dotfiles::Ignore`].
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// // `.well-known/` must be reachable for ACME challenges.
+    /// let options = StaticOptions::default().dotfiles(Dotfiles::Allow);
+    /// # let _ = options;
+    /// ```
     pub fn dotfiles(mut self, dotfiles: Dotfiles) -> Self {
         self.dotfiles = dotfiles;
         self
     }
 
     /// Sends a weak `ETag` and answers `If-None-Match` with 304; default true.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// let options = StaticOptions::default().etag(false);
+    /// # let _ = options;
+    /// ```
     pub fn etag(mut self, enabled: bool) -> Self {
         self.etag = enabled;
         self
     }
 
     /// Sends `Last-Modified` and answers `If-Modified-Since` with 304; default true.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// let options = StaticOptions::default().last_modified(false);
+    /// # let _ = options;
+    /// ```
     pub fn last_modified(mut self, enabled: bool) -> Self {
         self.last_modified = enabled;
         self
@@ -207,6 +254,13 @@ impl StaticOptions {
 
     /// `Cache-Control: public, max-age=<seconds>`; default 0, at most a year
     /// (longer is capped, as serve-static does).
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// use std::time::Duration;
+    /// let options = StaticOptions::default().max_age(Duration::from_secs(3600));
+    /// # let _ = options;
+    /// ```
     pub fn max_age(mut self, max_age: Duration) -> Self {
         self.max_age = max_age.min(MAX_AGE_CAP);
         self
@@ -214,12 +268,27 @@ impl StaticOptions {
 
     /// Adds `immutable` to `Cache-Control` (use it with a `max_age`, for
     /// fingerprinted file names); default false.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// use std::time::Duration;
+    /// let fingerprinted = StaticOptions::default()
+    ///     .max_age(Duration::from_secs(365 * 24 * 3600))
+    ///     .immutable(true);
+    /// # let _ = fingerprinted;
+    /// ```
     pub fn immutable(mut self, immutable: bool) -> Self {
         self.immutable = immutable;
         self
     }
 
     /// Whether to send `Cache-Control` at all; default true.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// let options = StaticOptions::default().cache_control(false);
+    /// # let _ = options;
+    /// ```
     pub fn cache_control(mut self, enabled: bool) -> Self {
         self.cache_control = enabled;
         self
@@ -227,6 +296,12 @@ impl StaticOptions {
 
     /// Answers `Range` requests (one range: 206, or 416) and sends
     /// `Accept-Ranges: bytes`; default true.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// let options = StaticOptions::default().accept_ranges(false);
+    /// # let _ = options;
+    /// ```
     pub fn accept_ranges(mut self, enabled: bool) -> Self {
         self.accept_ranges = enabled;
         self
@@ -234,6 +309,13 @@ impl StaticOptions {
 
     /// Extensions tried, in order, when a URL without one is not found:
     /// `["html"]` serves `about.html` at `/about`. Default: none.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// // `/about` serves `about.html`.
+    /// let options = StaticOptions::default().extensions(["html", "htm"]);
+    /// # let _ = options;
+    /// ```
     pub fn extensions<S: Into<String>>(mut self, extensions: impl IntoIterator<Item = S>) -> Self {
         self.extensions = extensions
             .into_iter()
@@ -245,6 +327,13 @@ impl StaticOptions {
     /// When true (serve-static's default), a file that is not there, or a
     /// method other than GET and HEAD, goes on to the app's routes; when
     /// false, the folder answers: 404, 403, 400, or 405 for other methods.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// // `/assets/*` belongs to the folder: misses are 404s, POSTs 405s.
+    /// let options = StaticOptions::default().prefix("/assets").fallthrough(false);
+    /// # let _ = options;
+    /// ```
     pub fn fallthrough(mut self, fallthrough: bool) -> Self {
         self.fallthrough = fallthrough;
         self
@@ -252,6 +341,12 @@ impl StaticOptions {
 
     /// Redirects a folder's URL without a trailing slash to the one with it
     /// (301); default true.
+    ///
+    /// ```
+    /// # use nestling::static_files::*;
+    /// let options = StaticOptions::default().redirect(false);
+    /// # let _ = options;
+    /// ```
     pub fn redirect(mut self, redirect: bool) -> Self {
         self.redirect = redirect;
         self
