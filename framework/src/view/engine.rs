@@ -3,7 +3,9 @@
 //! changes (checked on each render; a debug-build convenience).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
@@ -76,29 +78,69 @@ fn stamp_of(path: &Path) -> Option<(SystemTime, u64)> {
 /// Parsed templates, and how names users write map to them.
 pub(crate) struct Templates {
     pub(crate) tera: tera::Tera,
-    /// `"index"` and `"index.html"` -> `index.html`, with its content type.
-    entries: HashMap<String, Entry>,
+    /// One per template file.
+    entries: Vec<Entry>,
+    /// `"index"` and `"index.html"` -> the entry of `index.html`.
+    names: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
 }
 
 pub(crate) struct Entry {
     /// The template's name in Tera (its path under the views folder).
     pub(crate) name: String,
     pub(crate) content_type: HeaderValue,
+    /// The length of the last render: the next one's buffer is allocated
+    /// once at that size (a page usually renders to about the same length).
+    last_len: AtomicUsize,
+}
+
+impl Entry {
+    /// The capacity to render into.
+    pub(crate) fn capacity(&self) -> usize {
+        self.last_len.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn rendered(&self, len: usize) {
+        self.last_len.store(len, Ordering::Relaxed);
+    }
 }
 
 impl Templates {
     /// The template a name refers to: the name plus `.html` when that
     /// exists (Express appends the engine's extension), or else the name.
     pub(crate) fn entry(&self, name: &str) -> Option<&Entry> {
-        self.entries.get(name)
+        self.names.get(name).map(|&index| &self.entries[index])
     }
 
-    /// Every name a template can be found by, sorted (for messages).
+    /// Every template, sorted (for messages).
     fn names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.entries.values().map(|e| e.name.as_str()).collect();
+        let mut names: Vec<&str> = self.entries.iter().map(|e| e.name.as_str()).collect();
         names.sort_unstable();
-        names.dedup();
         names
+    }
+}
+
+/// FNV-1a: template names are short, trusted (they come from the app's own
+/// code and files), and looked up on every render, where SipHash would be
+/// most of the lookup's cost.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -346,22 +388,30 @@ impl Source {
                 super::rendering::report(&error)
             ));
         }
-        let entry = |name: &String| Entry {
-            name: name.clone(),
-            content_type: content_type(name),
-        };
-        let mut entries = HashMap::with_capacity(sources.len() * 2);
-        for (name, _) in &sources {
-            entries.insert(name.clone(), entry(name));
+        let entries: Vec<Entry> = sources
+            .iter()
+            .map(|(name, text)| Entry {
+                name: name.clone(),
+                content_type: content_type(name),
+                last_len: AtomicUsize::new(text.len()),
+            })
+            .collect();
+        let mut names = HashMap::with_capacity_and_hasher(entries.len() * 2, Default::default());
+        for (index, entry) in entries.iter().enumerate() {
+            names.insert(entry.name.clone(), index);
         }
         // Then the names without extension: `x` means `x.html`, even when a
         // file named exactly `x` exists (as in Express).
-        for (name, _) in &sources {
-            if let Some(stem) = name.strip_suffix(&format!(".{DEFAULT_EXTENSION}")) {
-                entries.insert(stem.to_string(), entry(name));
+        for (index, entry) in entries.iter().enumerate() {
+            if let Some(stem) = entry.name.strip_suffix(&format!(".{DEFAULT_EXTENSION}")) {
+                names.insert(stem.to_string(), index);
             }
         }
-        Ok(Templates { tera, entries })
+        Ok(Templates {
+            tera,
+            entries,
+            names,
+        })
     }
 }
 

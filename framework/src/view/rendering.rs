@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use http::StatusCode;
 use http::header::CONTENT_TYPE;
 
@@ -101,9 +102,15 @@ pub(crate) fn render_template(
         let message = views.not_found(&templates, name);
         return failed(ctx, name, ViewError::message(message));
     };
-    match templates.tera.render(&entry.name, &context) {
-        Ok(html) => {
-            let mut response = Response::new(html.into());
+    // Rendered into a buffer of the last render's length: one allocation,
+    // which `Bytes` then takes over without copying. (Tera's `render` grows
+    // a smaller buffer and checks it is UTF-8; Tera writes only strings, and
+    // the body is bytes either way.)
+    let mut html = Vec::with_capacity(entry.capacity());
+    match templates.tera.render_to(&entry.name, &context, &mut html) {
+        Ok(()) => {
+            entry.rendered(html.len());
+            let mut response = Response::new(Bytes::from(html).into());
             response
                 .headers_mut()
                 .insert(CONTENT_TYPE, entry.content_type.clone());
