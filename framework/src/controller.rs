@@ -95,13 +95,50 @@ where
 /// The last step of every handler, after the injectors and the method ran
 /// (or an injector rejected the request): where per-request state is
 /// committed before the response leaves.
-pub async fn finish(mut ctx: RequestContext, outcome: Result<Response, Response>) -> Response {
+///
+/// Not an `async fn`: what it returns is part of every handler's future, so
+/// it stays the size of a response unless a session has to be committed.
+pub fn finish(mut ctx: RequestContext, outcome: Result<Response, Response>) -> Finish {
     let response = match outcome {
         Ok(response) | Err(response) => response,
     };
     // A returned `View` is rendered here, where the request's locals are.
     let response = crate::view::render_pending(&mut ctx, response);
+    if !matches!(ctx.head().session.get(), Some(Some(_))) {
+        return Finish(Some(Step::Done(response)));
+    }
     // Then the session is saved, touched or destroyed, before the response
     // leaves (express-session's order).
-    crate::session::request::commit(ctx.head(), response).await
+    Finish(Some(Step::Commit(Box::pin(async move {
+        crate::session::request::commit(ctx.head(), response).await
+    }))))
+}
+
+/// The future of [`finish`].
+pub struct Finish(Option<Step>);
+
+enum Step {
+    Done(Response),
+    Commit(Pin<Box<dyn Future<Output = Response> + Send>>),
+}
+
+impl Future for Finish {
+    type Output = Response;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Response> {
+        match self.0.take() {
+            Some(Step::Done(response)) => std::task::Poll::Ready(response),
+            Some(Step::Commit(mut commit)) => {
+                let polled = commit.as_mut().poll(cx);
+                if polled.is_pending() {
+                    self.0 = Some(Step::Commit(commit));
+                }
+                polled
+            }
+            None => panic!("`Finish` polled after it completed"),
+        }
+    }
 }
