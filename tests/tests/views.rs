@@ -541,3 +541,47 @@ async fn head_on_a_render_route_sends_the_headers_only() {
         Some("text/html; charset=utf-8")
     );
 }
+
+// ---- the log line of a failed render -----------------------------------------
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_failed_render_logs_the_handler_the_template_and_the_report() {
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    // The test's runtime has one thread, so the server's tasks log here too.
+    let _guard = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::ERROR)
+        .finish()
+        .set_default();
+    let server = start_pages().await;
+    assert_eq!(get(&server, "/undefined").await.status, 500);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("ERROR"), "{log}");
+    assert!(
+        log.contains("handler=PagesController::undefined template=\"undefined\""),
+        "{log}"
+    );
+    assert!(
+        log.contains("rendering a view failed; answered 500"),
+        "{log}"
+    );
+    assert!(log.contains("undefined.html:1:"), "{log}");
+}
