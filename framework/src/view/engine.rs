@@ -194,20 +194,15 @@ impl ViewEngine {
             globals: globals.0,
             configure,
         };
-        let snapshot = source.snapshot();
-        let mode = match snapshot.loaded {
-            Err(report) => return Err(vec![report.to_string()]),
-            Ok(templates) if cached => match Arc::try_unwrap(templates) {
-                Ok(templates) => Mode::Cached(Box::new(templates)),
-                Err(shared) => Mode::Watched(RwLock::new(Arc::new(Snapshot {
-                    stamps: snapshot.stamps,
-                    loaded: Ok(shared),
-                }))),
-            },
-            Ok(templates) => Mode::Watched(RwLock::new(Arc::new(Snapshot {
-                stamps: snapshot.stamps,
-                loaded: Ok(templates),
-            }))),
+        let (stamps, loaded) = source.load();
+        let templates = loaded.map_err(|report| vec![report])?;
+        let mode = if cached {
+            Mode::Cached(Box::new(templates))
+        } else {
+            Mode::Watched(RwLock::new(Arc::new(Snapshot {
+                stamps,
+                loaded: Ok(Arc::new(templates)),
+            })))
         };
         tracing::debug!(
             dir = %source.dir.display(),
@@ -342,15 +337,23 @@ fn working_dir_note() -> String {
 }
 
 impl Source {
-    /// Reads and parses the whole folder.
-    fn snapshot(&self) -> Snapshot {
+    /// Reads and parses the whole folder; also returns what was seen on
+    /// disk, to notice changes.
+    fn load(&self) -> (Vec<Stamp>, Result<Templates, String>) {
         let mut stamps = Vec::new();
         let mut files = Vec::new();
-        let loaded = match walk(&self.dir, "", 0, &mut files, &mut stamps) {
-            Ok(()) => self.build(files).map(Arc::new).map_err(Arc::from),
-            Err(message) => Err(Arc::from(message)),
-        };
-        Snapshot { stamps, loaded }
+        let loaded =
+            walk(&self.dir, "", 0, &mut files, &mut stamps).and_then(|()| self.build(files));
+        (stamps, loaded)
+    }
+
+    /// [`load`](Self::load), shared with the renders in flight.
+    fn snapshot(&self) -> Snapshot {
+        let (stamps, loaded) = self.load();
+        Snapshot {
+            stamps,
+            loaded: loaded.map(Arc::new).map_err(Arc::from),
+        }
     }
 
     fn build(&self, files: Vec<(String, PathBuf)>) -> Result<Templates, String> {
