@@ -1044,3 +1044,59 @@ pub fn header_map(response: &RawResponse) -> HeaderMap {
     }
     map
 }
+
+// ---------------------------------------------------------------------------
+// Logs
+// ---------------------------------------------------------------------------
+
+/// What `tracing` wrote on this thread while the guard of
+/// [`capture_logs`] lives (tests run on a current-thread runtime, so the
+/// server's tasks log on the test's thread too).
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
+}
+
+/// Captures this thread's logs (every level, no colours) until the guard
+/// is dropped.
+pub fn capture_logs() -> (Logs, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+/// The start-up error of [`SessionModule`] with `options`.
+pub async fn startup_error(options: SessionOptions) -> String {
+    let mut app = nestling::create::<SessionModule>().await.unwrap();
+    app.use_session(options);
+    match app.start("127.0.0.1:0").await {
+        Ok(_) => panic!("the app started"),
+        Err(error) => error.to_string(),
+    }
+}
