@@ -108,10 +108,10 @@ start() {
     exit 1
 }
 
-# The process's CPU time in clock ticks (user + system, all threads).
+# The process's CPU time in clock ticks, "user system" (all threads).
 cpu_ticks() {
     # Strip "pid (comm) " so that fields count from the state (field 3).
-    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
 }
 
 # load PORT ENDPOINT SECONDS: runs wrk, prints "requests req_per_s".
@@ -129,16 +129,19 @@ load() {
 # measure NAME PID PORT ENDPOINT ROUND: one measured run, appended to results.
 measure() {
     local name=$1 pid=$2 port=$3 endpoint=$4 round=$5
-    local before after requests rps
-    before=$(cpu_ticks "$pid")
+    local user0 sys0 user1 sys1 requests rps
+    read -r user0 sys0 < <(cpu_ticks "$pid")
     read -r requests rps < <(load "$port" "$endpoint" "$DURATION")
-    after=$(cpu_ticks "$pid")
-    local us
-    us=$(awk -v t=$((after - before)) -v hz="$tick" -v n="$requests" \
-        'BEGIN { printf "%.3f", (n > 0 ? t / hz * 1e6 / n : 0) }')
-    printf '%-9s %-9s round %d: %10.0f req/s  %7s us CPU/request  (%d ticks, %d requests)\n' \
-        "$endpoint" "$name" "$round" "$rps" "$us" $((after - before)) "$requests" >&2
-    echo "$endpoint $name $round $rps $us" >>"$work/results"
+    read -r user1 sys1 < <(cpu_ticks "$pid")
+    local us user sys
+    read -r us user sys < <(awk -v u=$((user1 - user0)) -v s=$((sys1 - sys0)) \
+        -v hz="$tick" -v n="$requests" 'BEGIN {
+            k = n > 0 ? 1e6 / hz / n : 0
+            printf "%.3f %.3f %.3f\n", (u + s) * k, u * k, s * k
+        }')
+    printf '%-9s %-9s round %d: %10.0f req/s  %7s us CPU/request (user %s, system %s; %d requests)\n' \
+        "$endpoint" "$name" "$round" "$rps" "$us" "$user" "$sys" "$requests" >&2
+    echo "$endpoint $name $round $rps $us $user $sys" >>"$work/results"
 }
 
 start nestling "$bin_nestling" "$NESTLING_PORT"
@@ -183,6 +186,8 @@ awk -v endpoints="$ENDPOINTS" '
     {
         rps[$1, $2] = rps[$1, $2] " " $4
         us[$1, $2] = us[$1, $2] " " $5
+        user[$1, $2] = user[$1, $2] " " $6
+        sys[$1, $2] = sys[$1, $2] " " $7
         by_round[$1, $2, $3] = $5
         rounds[$3] = 1
     }
@@ -199,5 +204,12 @@ awk -v endpoints="$ENDPOINTS" '
                 if (by_round[e, "baseline", r] > 0)
                     paired = paired " " by_round[e, "nestling", r] / by_round[e, "baseline", r]
             printf "%-10s %12.0f %12.0f %14.3f %14.3f %9.3fx %9.3fx %13.3fx\n", e, nr, br, nu, bu, (bu > 0 ? nu / bu : 0), (br > 0 ? nr / br : 0), median(paired)
+        }
+        # System time (the kernel: reads, writes, epoll) is the same
+        # work for both servers; the frameworks differ in user time.
+        printf "\n%-10s %14s %14s %14s %14s\n", "endpoint", "nestling user", "baseline user", "nestling sys", "baseline sys"
+        for (i = 1; i <= n; i++) {
+            e = eps[i]
+            printf "%-10s %14.3f %14.3f %14.3f %14.3f\n", e, median(user[e, "nestling"]), median(user[e, "baseline"]), median(sys[e, "nestling"]), median(sys[e, "baseline"])
         }
     }' "$work/results"
