@@ -97,6 +97,8 @@ struct Recorder {
     ops: Mutex<Vec<Op>>,
     faults: Mutex<HashMap<&'static str, Fault>>,
     delays: Mutex<HashMap<&'static str, Duration>>,
+    gates: Mutex<HashMap<&'static str, String>>,
+    not_ready: std::sync::atomic::AtomicBool,
 }
 
 /// A [`MemoryStore`] that logs every call, and can fail or delay any
@@ -147,6 +149,23 @@ impl RecordingStore {
         self.recorder.delays.lock().unwrap().insert(op, delay);
     }
 
+    /// Makes `op` pass the [`Gate`] called `gate` before doing its work.
+    pub fn gate(&self, op: &'static str, gate: &str) {
+        self.recorder
+            .gates
+            .lock()
+            .unwrap()
+            .insert(op, gate.to_owned());
+    }
+
+    /// Makes the store report itself ready or not (express-session's
+    /// `connect`/`disconnect` events).
+    pub fn set_ready(&self, ready: bool) {
+        self.recorder
+            .not_ready
+            .store(!ready, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Stores `json` as the session `id`, as another app would; not logged.
     pub async fn put(&self, id: &str, json: &str) {
         self.inner
@@ -191,6 +210,10 @@ impl RecordingStore {
     }
 
     async fn misbehave(&self, op: &'static str) -> Result<(), StoreError> {
+        let gate = self.recorder.gates.lock().unwrap().get(op).cloned();
+        if let Some(gate) = gate {
+            Gate::named(&gate).pass().await;
+        }
         let delay = self.recorder.delays.lock().unwrap().get(op).copied();
         if let Some(delay) = delay {
             tokio::time::sleep(delay).await;
@@ -239,6 +262,13 @@ impl SessionStore for RecordingStore {
 
     async fn clear(&self) -> Result<(), StoreError> {
         self.inner.clear().await
+    }
+
+    fn is_ready(&self) -> bool {
+        !self
+            .recorder
+            .not_ready
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -578,6 +608,19 @@ impl SessionController {
         })
     }
 
+    /// Counts its calls under `tag` (see [`calls`]).
+    #[get("counted")]
+    async fn counted(&self, _session: Session, q: Q) -> &'static str {
+        let tag = q.get("tag").cloned().unwrap_or_default();
+        *CALLS
+            .lock()
+            .unwrap()
+            .get_or_insert_with(HashMap::new)
+            .entry(tag)
+            .or_default() += 1;
+        "counted"
+    }
+
     /// Takes `Session` but never uses it: still loads (the injector asked).
     #[get("unused")]
     async fn unused(&self, _session: Session) -> &'static str {
@@ -620,6 +663,18 @@ impl SessionController {
         let err = session.insert(key, 1).err().map(|e| e.to_string());
         Json(json!({"err": err}))
     }
+}
+
+static CALLS: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+
+/// How many times `/counted?tag=<tag>` ran its handler.
+pub fn calls(tag: &str) -> usize {
+    CALLS
+        .lock()
+        .unwrap()
+        .as_ref()
+        .and_then(|calls| calls.get(tag).copied())
+        .unwrap_or(0)
 }
 
 /// The module of every session test app.
