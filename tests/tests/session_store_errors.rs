@@ -365,3 +365,38 @@ async fn no_byte_of_the_response_leaves_before_the_store_touch_or_destroy() {
         .await;
     assert_eq!(store2.document(&id2).await, None);
 }
+
+#[tokio::test]
+async fn a_client_that_goes_away_does_not_cancel_the_store_write() {
+    // express-session always finishes the store call it started at the end
+    // of a request, whatever happened to the socket. Here the connection is
+    // dropped while `set` waits: the write must still land, or the
+    // handler's changes are lost (and a store doing several commands per
+    // write could be left half-written).
+    let (server, store) = std_app().await;
+    let (browser, id) = returning(&server, &store).await;
+    let cookie = browser.cookie.clone().unwrap();
+    store.gate("set", "errors-gone-set");
+    let mut conn = Conn::open(server.local_addr()).await;
+    conn.write(&build("GET", "/visits", &[("Cookie", &cookie)], b""))
+        .await;
+    let gate = Gate::named("errors-gone-set");
+    gate.arrived().await;
+    drop(conn);
+    // Give the server time to notice the closed connection (if it took
+    // longer, the test would pass without proving anything, never fail).
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    gate.open();
+    let deadline = Instant::now() + common::PATIENCE;
+    loop {
+        let visits = store.value(&id).await.unwrap()["visits"].clone();
+        if visits == json!(2) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the write was cancelled: {visits}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

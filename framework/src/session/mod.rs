@@ -21,9 +21,11 @@
 //!   [`MemoryStore`] is the default and purges expired sessions.
 //! * [`Session`] (`handle.rs`) is the injector handlers take; `request.rs`
 //!   loads it on first use and commits it after the handler
-//!   (`controller::finish`).
+//!   (`controller::finish`), with the store call run to completion even if
+//!   the client goes away (`completion.rs`).
 //! * `secure.rs` decides whether a request is secure (`proxy`, trust proxy).
 
+mod completion;
 mod config;
 mod cookie;
 mod cookie_header;

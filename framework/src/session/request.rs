@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use http::header::SET_COOKIE;
 
+use super::completion::ToCompletion;
 use super::{Session, SessionConfig, StoreAction};
 use crate::exception::HttpException;
 use crate::request::RequestHead;
@@ -97,14 +98,22 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
         let cookie = commit.set_cookie.then(|| config.set_cookie(state));
         (state.id().to_owned(), commit.store, document, cookie)
     });
-    let stored = match (action, &document) {
-        (StoreAction::Save, Some(document)) => config.store().set(&id, document).await,
-        (StoreAction::Touch, Some(document)) => config.store().touch(&id, document).await,
-        (StoreAction::Destroy, _) => config.store().destroy(&id).await,
-        _ => Ok(()),
-    };
-    if let Err(error) = stored {
-        tracing::error!(%error, ?action, session = %id, "the session store failed at the end of the request");
+    // The store call is owned by a `ToCompletion`: if the client goes away
+    // while it runs, it finishes (and logs) on its own task.
+    if action != StoreAction::None {
+        let store = config.store().clone();
+        ToCompletion::new(async move {
+            let stored = match (action, document) {
+                (StoreAction::Save, Some(document)) => store.set(&id, &document).await,
+                (StoreAction::Touch, Some(document)) => store.touch(&id, &document).await,
+                (StoreAction::Destroy, _) => store.destroy(&id).await,
+                _ => Ok(()),
+            };
+            if let Err(error) = stored {
+                tracing::error!(%error, ?action, session = %id, "the session store failed at the end of the request");
+            }
+        })
+        .await;
     }
     match cookie {
         Some(Ok(value)) => {
