@@ -1162,3 +1162,59 @@ async fn an_expires_before_1970_is_sent_as_it_is() {
             .contains(r#""expires":"1969-01-01T00:00:0"#)
     );
 }
+
+// --- sessions mounted under a path (`use_session_at`) -------------------------------------
+
+#[tokio::test]
+async fn a_mounted_session_checks_the_cookie_path_against_the_full_path() {
+    // Express's "when mounted at /foo": the middleware sees the original,
+    // full URL for its cookie-path check (R3).
+    let store = RecordingStore::new();
+    let options = std_options(&store).cookie(CookieOptions::default().path("/p/in"));
+    let server = common::start_with::<SessionModule>(|app| {
+        app.use_session_at("/p", options);
+    })
+    .await;
+    let response = raw_get(server.local_addr(), "/p/in/x", &[]).await;
+    assert_eq!(response.text(), "1");
+    let set = session_cookie(&response, "connect.sid").unwrap();
+    assert_eq!(attributes(&set), ["Path=/p/in", "HttpOnly"]);
+    assert_eq!(
+        raw_get(server.local_addr(), "/p/x", &[]).await.text(),
+        "none"
+    );
+    // Outside the mount there are no sessions at all.
+    assert_eq!(
+        raw_get(server.local_addr(), "/optional", &[]).await.text(),
+        "none"
+    );
+    assert_eq!(
+        raw_get(server.local_addr(), "/visits", &[]).await.status,
+        500
+    );
+    assert_eq!(store.op_names(), ["set"]);
+}
+
+#[tokio::test]
+async fn two_mounts_keep_their_own_cookies_and_stores() {
+    let (inner, outer) = (RecordingStore::new(), RecordingStore::new());
+    let (inner_options, outer_options) = (
+        std_options(&inner).name("p.sid"),
+        std_options(&outer).secret("outer secret"),
+    );
+    let server = common::start_with::<SessionModule>(|app| {
+        app.use_session_at("/p", inner_options);
+        app.use_session(outer_options);
+    })
+    .await;
+    let mut p = Browser::named(&server, "p.sid");
+    assert_eq!(p.get("/p/x").await.text(), "1");
+    assert_eq!(p.get("/p/x").await.text(), "2");
+    let response = raw_get(server.local_addr(), "/visits", &[]).await;
+    let set = session_cookie(&response, "connect.sid").unwrap();
+    let value = decode_uri_component(pair(&set).split_once('=').unwrap().1).unwrap();
+    let (id, _) = value.strip_prefix("s:").unwrap().rsplit_once('.').unwrap();
+    assert_eq!(value, format!("s:{}", sign(id, "outer secret")));
+    assert_eq!(inner.op_names(), ["set", "get", "set"]);
+    assert_eq!(outer.ops_short(), [format!("set {id}")]);
+}
