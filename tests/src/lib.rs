@@ -31,4 +31,7 @@ pub mod book {
 
     #[doc = include_str!("../../book/src/mvc.md")]
     pub mod mvc {}
+
+    #[doc = include_str!("../../book/src/sessions.md")]
+    pub mod sessions {}
 }
