@@ -971,3 +971,32 @@ async fn reserved_keys_cannot_be_written() {
     }
     assert_eq!(store.ops(), []);
 }
+
+#[tokio::test]
+async fn a_head_request_commits_like_a_get() {
+    let (server, store) = std_app().await;
+    let mut conn = common::Conn::open(server.local_addr()).await;
+    conn.write(&common::build("HEAD", "/visits", &[], b""))
+        .await;
+    let response = conn.head_response().await;
+    assert_eq!(response.status, 200);
+    let set = session_cookie(&response, "connect.sid").expect("HEAD runs the GET handler");
+    let id = id_of(pair(&set).split_once('=').unwrap().1).unwrap();
+    assert_eq!(store.ops_short(), [format!("set {id}")]);
+}
+
+#[tokio::test]
+async fn a_session_past_its_max_age_is_gone() {
+    // The memory store drops it once its expiry passed (M2, and its purge
+    // task); 50 ms is well past a 1 ms lifetime.
+    let (server, store) = std_app().await;
+    let mut browser = Browser::new(&server);
+    browser.get("/maxage?ms=1&mod").await;
+    let id = browser.id().expect("modified with an expiry: sent");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(store.document(&id).await, None);
+    store.ops();
+    let response = browser.get("/read").await;
+    assert_eq!(response.text(), "none");
+    assert_eq!(store.ops_short(), [format!("get {id}")]);
+}

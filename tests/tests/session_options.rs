@@ -1218,3 +1218,82 @@ async fn two_mounts_keep_their_own_cookies_and_stores() {
     assert_eq!(inner.op_names(), ["set", "get", "set"]);
     assert_eq!(outer.ops_short(), [format!("set {id}")]);
 }
+
+#[tokio::test]
+async fn a_loaded_sessions_max_age_counts_down_while_its_original_stays() {
+    // K4/K5: in the handler, before the end-of-request touch, `maxAge` is
+    // what is left of the stored expiry.
+    let (server, store) = app_with(|o| o.cookie(minute())).await;
+    let expires = iso(now_ms() + 10_000);
+    store
+        .put(
+            "abc",
+            &format!(
+                r#"{{"cookie":{{"originalMaxAge":60000,"expires":"{expires}","httpOnly":true,"path":"/"}}}}"#
+            ),
+        )
+        .await;
+    let cookie = format!("connect.sid={}", cookie_value("abc", SECRET));
+    let response = raw_get(server.local_addr(), "/cookie", &[("Cookie", &cookie)]).await;
+    let json: serde_json::Value = serde_json::from_str(response.text()).unwrap();
+    let max_age = json["maxAge"].as_i64().unwrap();
+    assert!((1..=10_000).contains(&max_age), "{json}");
+    assert_eq!(json["originalMaxAge"], json!(60000));
+    assert_eq!(json["expires"], json!(expires));
+    // A new session's maxAge is its original one.
+    let response = raw_get(server.local_addr(), "/cookie", &[]).await;
+    let json: serde_json::Value = serde_json::from_str(response.text()).unwrap();
+    assert_eq!(json["originalMaxAge"], json!(60000));
+}
+
+#[tokio::test]
+async fn attributes_set_in_the_handler_are_sent_and_stored() {
+    let (server, store) = app_with(|o| o.cookie(minute())).await;
+    let response = raw_get(
+        server.local_addr(),
+        "/cookieset?partitioned=true&priority=medium&domain=example.test&same_site=none&http_only=false&mod",
+        &[],
+    )
+    .await;
+    let set = session_cookie(&response, "connect.sid").unwrap();
+    let expires = expires_of(&set).unwrap();
+    assert_eq!(
+        attributes(&set),
+        [
+            "Domain=example.test",
+            "Path=/",
+            &format!("Expires={}", imf(expires)),
+            "Partitioned",
+            "Priority=Medium",
+            "SameSite=None"
+        ]
+    );
+    let ops = store.ops();
+    assert_eq!(
+        shape(ops[0].json().unwrap()),
+        r#"{"cookie":{"originalMaxAge":60000,"partitioned":true,"priority":"medium","expires":"<date>","httpOnly":false,"domain":"example.test","path":"/","sameSite":"none"},"visits":1}"#
+    );
+}
+
+#[tokio::test]
+async fn a_path_set_in_the_handler_is_the_cookies_path() {
+    let (server, _store) = app_with(|o| o).await;
+    let response = raw_get(server.local_addr(), "/cookieset?path=/p&mod", &[]).await;
+    let set = session_cookie(&response, "connect.sid").unwrap();
+    assert_eq!(attributes(&set), ["Path=/p", "HttpOnly"]);
+}
+
+#[tokio::test]
+async fn expires_set_to_null_in_the_handler_makes_a_browser_session_cookie() {
+    let (server, store) = app_with(|o| o.cookie(minute())).await;
+    let response = raw_get(server.local_addr(), "/expires?at=null&mod", &[]).await;
+    let set = session_cookie(&response, "connect.sid").unwrap();
+    assert_eq!(attributes(&set), ["Path=/", "HttpOnly"]);
+    let ops = store.ops();
+    assert!(
+        ops[0]
+            .json()
+            .unwrap()
+            .starts_with(r#"{"cookie":{"originalMaxAge":null,"expires":null,"#)
+    );
+}
