@@ -18,7 +18,7 @@
 #   DURATION=5        seconds per run
 #   WARMUP=1          seconds of unmeasured load per server and endpoint first
 #   CONNECTIONS=64    wrk connections (one wrk thread)
-#   ENDPOINTS="plaintext json page"
+#   ENDPOINTS="plaintext json page visits"   (visits reuses one session cookie per server)
 #   NESTLING_PORT=18081 BASELINE_PORT=18082
 #   SKIP_BUILD=1      use the release binaries already built
 #   NESTLING_BIN=path BASELINE_BIN=path   compare other builds (implies SKIP_BUILD)
@@ -30,7 +30,7 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 CONNECTIONS=${CONNECTIONS:-64}
-ENDPOINTS=${ENDPOINTS:-plaintext json page}
+ENDPOINTS=${ENDPOINTS:-plaintext json page visits}
 NESTLING_PORT=${NESTLING_PORT:-18081}
 BASELINE_PORT=${BASELINE_PORT:-18082}
 SERVER_CORE=${SERVER_CORE:-0}
@@ -114,11 +114,25 @@ cpu_ticks() {
     sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
 }
 
+# session_cookie PORT: the session cookie a first /visits hands out, so
+# that every measured /visits request reuses one session (the seed's case).
+session_cookie() {
+    local header
+    header=$(exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+        printf 'GET /visits HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
+        cat <&3 | grep -i '^set-cookie:' | head -n1)
+    header=${header#*: }
+    echo "${header%%;*}"
+}
+
 # load PORT ENDPOINT SECONDS: runs wrk, prints "requests req_per_s".
 load() {
-    local out
+    local out headers=()
+    if [ "$2" = visits ]; then
+        headers=(-H "Cookie: $(session_cookie "$1")")
+    fi
     out=$(timeout $(($3 + 30)) taskset -c "$CLIENT_CORE" \
-        wrk -t1 -c"$CONNECTIONS" -d"$3s" "http://127.0.0.1:$1/$2")
+        wrk -t1 -c"$CONNECTIONS" -d"$3s" "${headers[@]}" "http://127.0.0.1:$1/$2")
     if grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"; then
         echo "warning: errors during the run on :$1/$2:" >&2
         grep -e 'Non-2xx' -e 'Socket errors' <<<"$out" >&2
@@ -212,4 +226,9 @@ awk -v endpoints="$ENDPOINTS" '
             e = eps[i]
             printf "%-10s %14.3f %14.3f %14.3f %14.3f\n", e, median(user[e, "nestling"]), median(user[e, "baseline"]), median(sys[e, "nestling"]), median(sys[e, "baseline"])
         }
+        # The session target compares nestling with itself: /visits against
+        # its own /plaintext in the same run.
+        pu = median(us["plaintext", "nestling"]); vu = median(us["visits", "nestling"])
+        if (pu > 0 && vu > 0)
+            printf "\nnestling /visits costs %.3fx its own /plaintext CPU per request\n", vu / pu
     }' "$work/results"

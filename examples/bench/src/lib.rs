@@ -9,16 +9,18 @@
 pub mod json;
 pub mod page;
 pub mod plaintext;
+pub mod visits;
 
 use nestling::prelude::*;
 
 pub use json::{JsonController, Message};
 pub use page::PageController;
 pub use plaintext::PlaintextController;
+pub use visits::VisitsController;
 
 /// The text both `/plaintext` and `/json` answer.
 pub const HELLO: &str = "Hello, World!";
 
 /// The bench app's root module.
-#[module(controllers = [PlaintextController, JsonController, PageController])]
+#[module(controllers = [PlaintextController, JsonController, PageController, VisitsController])]
 pub struct AppModule;

@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     runtime.block_on(async {
         let mut app = nestling::create::<AppModule>().await?;
         app.set_base_views_dir(bench::page::VIEWS_DIR);
+        app.use_session(bench::visits::session_options());
         app.listen(("127.0.0.1", nestling::port_from_env())).await
     })?;
     Ok(())

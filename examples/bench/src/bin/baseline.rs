@@ -2,7 +2,8 @@
 //! endpoints with the same bytes as the nestling app (status, `content-type`,
 //! `content-length`, `date`, body). `PORT` (default 3000) on 127.0.0.1, one
 //! tokio thread, HTTP/1.1 with keep-alive. `/page` renders the same
-//! template with Tera, parsed once at start-up, from the same context.
+//! template with Tera, parsed once at start-up, from the same context;
+//! `/visits` is a hand-written signed-cookie counter (`baseline_visits.rs`).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -19,6 +20,10 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use bench::page::{PAGE_TEMPLATE, VIEWS_DIR, page};
+use bench::visits::SECRET;
+
+#[path = "../baseline_visits.rs"]
+mod visits;
 use bench::{HELLO, Message};
 
 // The same values nestling's `Text` and `Json` send.
@@ -60,6 +65,21 @@ fn page_html() -> Reply {
     }
 }
 
+fn visits(request: &Request<Incoming>) -> Reply {
+    let cookie = request
+        .headers()
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok());
+    let (count, set_cookie) = visits::visit(SECRET, cookie);
+    let mut response = with_type(count.to_string().into(), TEXT_PLAIN);
+    if let Some(value) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response
+            .headers_mut()
+            .insert(http::header::SET_COOKIE, value);
+    }
+    response
+}
+
 fn status(code: StatusCode) -> Reply {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = code;
@@ -72,6 +92,7 @@ async fn route(request: Request<Incoming>) -> Result<Reply, Infallible> {
         (&Method::GET, "/plaintext") => plaintext(),
         (&Method::GET, "/json") => json(),
         (&Method::GET, "/page") => page_html(),
+        (&Method::GET, "/visits") => visits(&request),
         _ => status(StatusCode::NOT_FOUND),
     })
 }
