@@ -175,12 +175,16 @@ impl Session {
     /// # Errors
     /// When the session was destroyed, or the store fails.
     pub async fn save(&mut self) -> Result<(), SessionError> {
-        let (id, document) = {
+        let (id, document, changes) = {
             let mut state = self.state();
             let document = state.save()?;
-            (state.id().to_owned(), document)
+            (state.id().to_owned(), document, state.changes())
         };
-        self.inner.config.store().set(&id, &document).await?;
+        let store = self.inner.config.store();
+        match changes {
+            Some(changes) => store.set_changes(&id, &document, &changes).await?,
+            None => store.set(&id, &document).await?,
+        }
         Ok(())
     }
 

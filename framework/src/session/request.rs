@@ -89,14 +89,23 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
         return response;
     };
     let config = session.config();
-    let (id, action, document, cookie) = session.with_state(|state| {
+    let (id, action, document, changes, cookie) = session.with_state(|state| {
         let commit = config.commit(state, session.is_secure_request());
         let document = match commit.store {
             StoreAction::Save | StoreAction::Touch => state.document(),
             StoreAction::None | StoreAction::Destroy => None,
         };
+        let changes = (commit.store == StoreAction::Save)
+            .then(|| state.changes())
+            .flatten();
         let cookie = commit.set_cookie.then(|| config.set_cookie(state));
-        (state.id().to_owned(), commit.store, document, cookie)
+        (
+            state.id().to_owned(),
+            commit.store,
+            document,
+            changes,
+            cookie,
+        )
     });
     // The store call is owned by a `ToCompletion`: if the client goes away
     // while it runs, it finishes (and logs) on its own task.
@@ -104,7 +113,11 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
         let store = config.store().clone();
         ToCompletion::new(async move {
             let stored = match (action, document) {
-                (StoreAction::Save, Some(document)) => store.set(&id, &document).await,
+                // A loaded session is merged with overlapping saves (issue 5).
+                (StoreAction::Save, Some(document)) => match changes {
+                    Some(changes) => store.set_changes(&id, &document, &changes).await,
+                    None => store.set(&id, &document).await,
+                },
                 (StoreAction::Touch, Some(document)) => store.touch(&id, &document).await,
                 (StoreAction::Destroy, _) => store.destroy(&id).await,
                 _ => Ok(()),

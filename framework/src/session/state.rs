@@ -8,7 +8,7 @@ use super::cookie_header::CookieId;
 use super::data::SessionData;
 use super::date;
 use super::document;
-use super::store::StoredSession;
+use super::store::{SessionChanges, StoredSession};
 
 /// A request's session and its history in this request.
 ///
@@ -39,6 +39,9 @@ pub struct SessionState {
     /// Whether `save` records the saved hash: false for a regenerated
     /// session, whose methods express-session does not wrap (A7).
     wrapped: bool,
+    /// The document loaded from the store (or reloaded), while the session
+    /// keeps its id: what a merging save compares with.
+    loaded: Option<StoredSession>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +66,7 @@ impl SessionState {
             regenerated_from: None,
             saved_hash: None,
             wrapped: true,
+            loaded: None,
         }
     }
 
@@ -84,6 +88,7 @@ impl SessionState {
             original_hash: loaded.hash,
             saved_hash: (!resave).then_some(loaded.hash),
             wrapped: true,
+            loaded: Some(stored.clone()),
         })
     }
 
@@ -165,6 +170,7 @@ impl SessionState {
             data: loaded.data,
             cookie: loaded.cookie,
         });
+        self.loaded = Some(stored.clone());
         Ok(())
     }
 
@@ -195,6 +201,7 @@ impl SessionState {
             cookie,
         });
         self.wrapped = false;
+        self.loaded = None;
     }
 
     /// `req.session.touch()` (spec A3): restarts the cookie's lifetime.
@@ -214,6 +221,18 @@ impl SessionState {
     pub fn document(&self) -> Option<StoredSession> {
         let live = self.session.as_ref()?;
         Some(document::write(&live.data, &live.cookie))
+    }
+
+    /// What a save changes relative to the document this request loaded,
+    /// for stores that merge overlapping saves
+    /// ([`SessionStore::set_changes`](super::SessionStore::set_changes));
+    /// `None` for a session that was not loaded under its current id (new,
+    /// regenerated) or is gone.
+    pub fn changes(&self) -> Option<SessionChanges> {
+        if self.session.is_none() || self.id_changed() {
+            return None;
+        }
+        self.loaded.clone().map(SessionChanges::new)
     }
 
     /// The data's hash now; `None` without a session.

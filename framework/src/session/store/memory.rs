@@ -30,7 +30,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-use super::{SessionStore, StoreError, StoredSession};
+use super::{SessionChanges, SessionStore, StoreError, StoredSession};
 use crate::session::date;
 
 /// At most this many sessions are deleted per lock acquisition, so a mass
@@ -335,6 +335,27 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
+    /// The merge happens under the lock, so overlapping saves of one
+    /// session apply one after the other.
+    async fn set_changes(
+        &self,
+        id: &str,
+        session: &StoredSession,
+        changes: &SessionChanges,
+    ) -> Result<(), StoreError> {
+        let now = self.shared().clock.now_ms();
+        let mut state = self.shared().lock();
+        let current = state.sessions.get(id).filter(|s| !is_expired(s, now));
+        let merged = changes.merge(current, session);
+        let put = self.put(&mut state, id, merged);
+        drop(state);
+        if put.wake {
+            self.shared().purge_wakeup.notify_one();
+        }
+        drop(put.replaced);
+        Ok(())
+    }
+
     async fn destroy(&self, id: &str) -> Result<(), StoreError> {
         let removed = self.shared().lock().remove(id);
         drop(removed);
@@ -629,6 +650,42 @@ mod tests {
         store.touch("a", &refreshed).await.unwrap();
         store.touch("b", &refreshed).await.unwrap();
         assert_eq!(store.raw_len(), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn overlapping_saves_of_different_keys_all_survive() {
+        // Every task loads the same document, adds its own key and saves
+        // with set_changes: the merge under the lock keeps all of them.
+        let store = MemoryStore::new();
+        let loaded = session(&store, 1, Some(Duration::from_secs(60)));
+        store.set("a", &loaded).await.unwrap();
+        let tasks: Vec<_> = (0..200)
+            .map(|i| {
+                let (store, loaded) = (store.clone(), loaded.clone());
+                tokio::spawn(async move {
+                    let mut mine = document::read(&loaded).unwrap();
+                    mine.data.insert(&format!("k{i}"), i).unwrap();
+                    let ours = document::write(&mine.data, &mine.cookie);
+                    let changes = SessionChanges::new(loaded);
+                    store.set_changes("a", &ours, &changes).await.unwrap();
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let stored = document::read(&store.get("a").await.unwrap().unwrap()).unwrap();
+        assert_eq!(stored.data.len(), 201);
+        for i in 0..200 {
+            assert_eq!(stored.data.get::<u32>(&format!("k{i}")).unwrap(), Some(i));
+        }
+        assert_eq!(stored.data.get::<u32>("visits").unwrap(), Some(1));
+        // An expired entry counts as nothing stored: the session as saved.
+        let changes = SessionChanges::new(loaded.clone());
+        let gone = session(&store, 9, Some(Duration::ZERO));
+        store.set("b", &gone).await.unwrap();
+        store.set_changes("b", &loaded, &changes).await.unwrap();
+        assert_eq!(store.get("b").await.unwrap(), Some(loaded));
     }
 
     /// Runs a future that never waits, outside any runtime.

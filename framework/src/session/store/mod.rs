@@ -4,6 +4,7 @@
 
 mod error;
 mod memory;
+mod merge;
 mod shared;
 mod stored;
 
@@ -11,6 +12,7 @@ use std::future::Future;
 
 pub use error::StoreError;
 pub use memory::{MemoryStore, PRODUCTION_WARNING};
+pub use merge::SessionChanges;
 pub use shared::SharedStore;
 pub use stored::StoredSession;
 
@@ -61,6 +63,23 @@ pub trait SessionStore: Send + Sync + 'static {
         id: &str,
         session: &StoredSession,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Stores `session` under `id` at the end of a request that loaded the
+    /// session and changed it: `changes` knows what the request loaded, and
+    /// [`SessionChanges::merge`] combines that with what the store holds
+    /// now, so that overlapping requests changing different keys all keep
+    /// their changes. Stores that can do this atomically (under a lock, in
+    /// a transaction, with a compare-and-set) should; this default is a
+    /// plain [`set`](Self::set), where the last writer wins.
+    fn set_changes(
+        &self,
+        id: &str,
+        session: &StoredSession,
+        changes: &SessionChanges,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let _ = changes;
+        self.set(id, session)
+    }
 
     /// Deletes the session `id` (nothing to do if there is none).
     fn destroy(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::{SessionStore, StoreError, StoredSession};
+use super::{SessionChanges, SessionStore, StoreError, StoredSession};
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -42,6 +42,16 @@ impl SharedStore {
     /// [`SessionStore::set`].
     pub async fn set(&self, id: &str, session: &StoredSession) -> Result<(), StoreError> {
         self.inner.set(id, session).await
+    }
+
+    /// [`SessionStore::set_changes`].
+    pub async fn set_changes(
+        &self,
+        id: &str,
+        session: &StoredSession,
+        changes: &SessionChanges,
+    ) -> Result<(), StoreError> {
+        self.inner.set_changes(id, session, changes).await
     }
 
     /// [`SessionStore::destroy`].
@@ -90,6 +100,12 @@ trait ErasedStore: Send + Sync + 'static {
         id: &'a str,
         session: &'a StoredSession,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn set_changes<'a>(
+        &'a self,
+        id: &'a str,
+        session: &'a StoredSession,
+        changes: &'a SessionChanges,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
     fn destroy<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
     fn touch<'a>(
         &'a self,
@@ -113,6 +129,15 @@ impl<S: SessionStore> ErasedStore for S {
         session: &'a StoredSession,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(SessionStore::set(self, id, session))
+    }
+
+    fn set_changes<'a>(
+        &'a self,
+        id: &'a str,
+        session: &'a StoredSession,
+        changes: &'a SessionChanges,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(SessionStore::set_changes(self, id, session, changes))
     }
 
     fn destroy<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
