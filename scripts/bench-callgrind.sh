@@ -82,11 +82,20 @@ count() {
         cat "$work/$name.log" >&2
         exit 1
     fi
-    local url=http://127.0.0.1:$PORT/$endpoint
-    timeout 60 wrk -t1 -c"$CONNECTIONS" -d1s "$url" >/dev/null
+    local url=http://127.0.0.1:$PORT/$endpoint headers=()
+    if [ "$endpoint" = visits ]; then
+        # One session for every request, as in bench-http.sh.
+        local cookie
+        cookie=$(exec 3<>"/dev/tcp/127.0.0.1/$PORT" &&
+            printf 'GET /visits HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
+            cat <&3 | grep -i '^set-cookie:' | head -n1)
+        cookie=${cookie#*: }
+        headers=(-H "Cookie: ${cookie%%;*}")
+    fi
+    timeout 60 wrk -t1 -c"$CONNECTIONS" -d1s "${headers[@]}" "$url" >/dev/null
     callgrind_control -i on "$server" >/dev/null 2>&1
     local requests
-    requests=$(timeout $((DURATION + 60)) wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$url" |
+    requests=$(timeout $((DURATION + 60)) wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "${headers[@]}" "$url" |
         awk '/requests in/ { print $1 }')
     callgrind_control -i off "$server" >/dev/null 2>&1
     callgrind_control -d "$server" >/dev/null 2>&1
