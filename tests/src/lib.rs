@@ -29,6 +29,9 @@ pub mod book {
     #[doc = include_str!("../../book/src/startup-errors.md")]
     pub mod startup_errors {}
 
+    #[doc = include_str!("../../book/src/testing.md")]
+    pub mod testing {}
+
     #[doc = include_str!("../../book/src/mvc.md")]
     pub mod mvc {}
 
