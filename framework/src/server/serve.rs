@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::deadline::{DeadlineIo, HeadClock, Tracked};
+use super::drain::Drain;
 use super::service::{AppService, PeerAddr};
 use crate::app::{AppShared, Limits};
 use crate::error::{Error, Result};
@@ -138,7 +138,7 @@ async fn accept_loop<S, F>(
     S::Future: Send + Unpin + 'static,
 {
     let builder = Arc::new(builder(&limits));
-    let graceful = GracefulShutdown::new();
+    let drain = Drain::default();
     tokio::pin!(stop);
     loop {
         let (stream, peer) = tokio::select! {
@@ -158,17 +158,17 @@ async fn accept_loop<S, F>(
         let io = TokioIo::new(DeadlineIo::new(stream, Arc::clone(&clock)));
         let service = Tracked::new(make_service(peer), clock);
         let builder = Arc::clone(&builder);
-        let watcher = graceful.watcher();
+        let watcher = drain.watcher();
         tokio::spawn(async move {
-            let connection = builder.serve_connection(io, service);
-            if let Err(error) = watcher.watch(connection).await {
+            let connection = watcher.watch(builder.serve_connection(io, service));
+            if let Err(error) = connection.await {
                 tracing::debug!(%peer, error = %error, "connection ended with an error");
             }
         });
     }
     drop(listener);
     tokio::select! {
-        () = graceful.shutdown() => {}
+        () = drain.shutdown() => {}
         () = tokio::time::sleep(limits.shutdown_timeout) => {
             tracing::warn!(
                 timeout_ms = limits.shutdown_timeout.as_millis() as u64,
