@@ -62,6 +62,8 @@ pub use options::{
 };
 pub use secure::is_secure;
 pub use state::SessionState;
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
 pub use store::{
     MemoryStore, PRODUCTION_WARNING, SessionStore, SharedStore, StoreError, StoredSession,
 };

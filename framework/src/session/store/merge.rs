@@ -68,6 +68,34 @@ impl SessionChanges {
         current.json() == self.loaded.json()
     }
 
+    /// The keys `session` changes relative to the loaded document, in
+    /// `session`'s order, then the removed ones: each with its new JSON
+    /// value as `JSON.stringify` writes it, `None` when removed. The
+    /// cookie is not a key. `None` when either document is not a JSON
+    /// object. For stores that merge outside Rust (a script in the
+    /// database); [`merge`](Self::merge) does it all in Rust.
+    ///
+    /// ```
+    /// use nestling::session::StoredSession;
+    /// use nestling::session::store::SessionChanges;
+    ///
+    /// let changes = SessionChanges::new(StoredSession::from_json(r#"{"cookie":{},"a":1,"b":2}"#));
+    /// let saved = StoredSession::from_json(r#"{"cookie":{"path":"/"},"a":1,"c":[3]}"#);
+    /// assert_eq!(
+    ///     changes.changed_keys(&saved),
+    ///     Some(vec![("c".to_owned(), Some("[3]".to_owned())), ("b".to_owned(), None)])
+    /// );
+    /// ```
+    pub fn changed_keys(&self, session: &StoredSession) -> Option<Vec<(String, Option<String>)>> {
+        let loaded = members(self.loaded.json())?;
+        let ours = members(session.json())?;
+        Some(
+            changed(&loaded, &ours)
+                .map(|(key, value)| (key.to_owned(), value.map(|v| v.get().to_owned())))
+                .collect(),
+        )
+    }
+
     /// The document to store when the store holds `current` and the
     /// request saves `session`:
     ///
@@ -139,14 +167,35 @@ fn three_way(
     ))
 }
 
-/// `,"key":` without the comma; names are written as `JSON.stringify`
-/// writes them.
+/// The keys `ours` changed relative to `loaded` (see
+/// [`SessionChanges::changed_keys`]).
+fn changed<'a, 'b>(
+    loaded: &'b Members<'a>,
+    ours: &'b Members<'a>,
+) -> impl Iterator<Item = (&'b str, Option<&'a RawValue>)> {
+    let set = ours
+        .iter()
+        .filter(|(key, value)| key != "cookie" && !same_value(find(loaded, key), Some(value)))
+        .map(|(key, value)| (key.as_str(), Some(*value)));
+    let removed = loaded
+        .iter()
+        .filter(|(key, _)| key != "cookie" && find(ours, key).is_none())
+        .map(|(key, _)| (key.as_str(), None));
+    set.chain(removed)
+}
+
+/// `"key":`, the name written as `JSON.stringify` writes it.
 fn push_name(out: &mut String, key: &str) {
+    out.push_str(&name_json(key));
+    out.push(':');
+}
+
+/// `key` as a JSON string, as `JSON.stringify` writes it.
+pub(crate) fn name_json(key: &str) -> String {
     let mut name = Vec::with_capacity(key.len() + 2);
     // Writing a string into a Vec cannot fail, and the result is UTF-8.
     let _ = json::write(&mut name, key);
-    out.push_str(std::str::from_utf8(&name).unwrap_or("\"\""));
-    out.push(':');
+    String::from_utf8(name).unwrap_or_default()
 }
 
 type Members<'a> = Vec<(String, &'a RawValue)>;

@@ -5,11 +5,16 @@
 mod error;
 mod memory;
 mod merge;
+#[cfg(feature = "redis")]
+mod redis;
 mod shared;
+mod startup;
 mod stored;
 
 use std::future::Future;
 
+#[cfg(feature = "redis")]
+pub use self::redis::RedisStore;
 pub use error::StoreError;
 pub use memory::{MemoryStore, PRODUCTION_WARNING};
 pub use merge::SessionChanges;
