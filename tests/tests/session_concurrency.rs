@@ -1,9 +1,12 @@
-//! Overlapping requests on one session, ordered with gates (no sleeps):
-//! what the memory store gives today. express-session has the same
-//! behaviour — each request loads the session, works on its own copy and
-//! writes the whole document back, so the last writer wins and an update
-//! made in between is lost. Issue 5 will add per-key merging; until then
-//! these tests pin down the current behaviour so the change is visible.
+//! Overlapping requests on one session, ordered with gates (no sleeps).
+//!
+//! In express-session each request loads the session, works on its own
+//! copy and writes the whole document back, so the last writer wins and a
+//! change made in between is lost. nestling's memory store merges a save
+//! with what it holds (issue 5): keys the request changed take its values,
+//! every other key keeps the stored one. So overlapping requests that write
+//! *different* keys keep both; the *same* key is still last writer wins,
+//! as is a read-modify-write of one counter.
 
 mod common;
 mod session_support;
@@ -56,12 +59,14 @@ async fn two_overlapping_increments_lose_one_update() {
             format!("set {id}")
         ]
     );
-    // Three visits in all, two recorded: the last writer won.
+    // Three visits in all, two recorded: on one key the last writer wins.
     assert_eq!(store.value(&id).await.unwrap()["visits"], json!(2));
 }
 
 #[tokio::test]
-async fn two_overlapping_writes_of_different_keys_keep_only_the_last() {
+async fn two_overlapping_writes_of_different_keys_keep_both() {
+    // express-session would keep only `b`: the second request's document
+    // never had `a`. The memory store merges per key.
     let (server, store) = std_app().await;
     let (cookie, id) = session(&server, &store).await;
     let (a, b) = (Gate::named("conc-keys-a"), Gate::named("conc-keys-b"));
@@ -73,10 +78,57 @@ async fn two_overlapping_writes_of_different_keys_keep_only_the_last() {
     assert_eq!(first.await.unwrap().status, 200);
     b.open();
     assert_eq!(second.await.unwrap().status, 200);
-    // `a` was written, then overwritten by a document that never had it.
+    // Each request sent its own document; the store merged them.
+    let ops = store.ops();
+    assert_eq!(
+        ops.iter().map(Op::name).collect::<Vec<_>>(),
+        ["get", "get", "set", "set"]
+    );
+    assert!(!ops[3].json().unwrap().contains(r#""a""#), "{ops:?}");
+    let stored = store.document(&id).await.unwrap();
+    assert_eq!(
+        stored,
+        r#"{"cookie":{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"},"visits":1,"a":"1","b":"2"}"#
+    );
+}
+
+#[tokio::test]
+async fn parallel_requests_each_setting_its_own_key_keep_every_key() {
+    let (server, store) = std_app().await;
+    let (cookie, id) = session(&server, &store).await;
+    let requests: Vec<_> = (0..50)
+        .map(|n| start(&server, &format!("/set?key=k{n}&value={n}"), &cookie))
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap().status_body(), (200, "ok"));
+    }
     let stored = store.value(&id).await.unwrap();
+    for n in 0..50 {
+        assert_eq!(stored[format!("k{n}")], json!(n.to_string()), "{stored}");
+    }
+    assert_eq!(stored["visits"], json!(1));
+}
+
+#[tokio::test]
+async fn a_key_removed_by_one_request_stays_removed_when_another_saves() {
+    let (server, store) = std_app().await;
+    let (cookie, id) = session(&server, &store).await;
+    let gate = Gate::named("conc-remove");
+    let writer = start(&server, "/slowset?gate=conc-remove&key=b&value=2", &cookie);
+    gate.arrived().await;
+    let response = raw_get(
+        server.local_addr(),
+        "/del?key=visits",
+        &[("Cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(response.text(), r#"{"removed":1}"#);
+    gate.open();
+    assert_eq!(writer.await.unwrap().status, 200);
+    // The writer's document still had `visits`, unchanged: the removal wins.
+    let stored = store.value(&id).await.unwrap();
+    assert_eq!(stored.get("visits"), None, "{stored}");
     assert_eq!(stored["b"], json!("2"));
-    assert_eq!(stored.get("a"), None, "{stored}");
 }
 
 #[tokio::test]

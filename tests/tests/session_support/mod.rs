@@ -24,6 +24,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use nestling::Server;
 use nestling::http::HeaderMap;
 use nestling::prelude::*;
+use nestling::session::store::SessionChanges;
 use nestling::session::{
     MemoryStore, Priority, SameSite, SessionCookie, SessionOptions, SessionStore, StoreError,
     StoredSession,
@@ -238,6 +239,19 @@ impl SessionStore for RecordingStore {
         self.record(Op::Set(id.to_owned(), session.json().to_owned()));
         self.misbehave("set").await?;
         self.inner.set(id, session).await
+    }
+
+    /// A save of a loaded session: logged as a `set`, merged by the memory
+    /// store with what it holds (issue 5).
+    async fn set_changes(
+        &self,
+        id: &str,
+        session: &StoredSession,
+        changes: &SessionChanges,
+    ) -> Result<(), StoreError> {
+        self.record(Op::Set(id.to_owned(), session.json().to_owned()));
+        self.misbehave("set").await?;
+        self.inner.set_changes(id, session, changes).await
     }
 
     async fn destroy(&self, id: &str) -> Result<(), StoreError> {
