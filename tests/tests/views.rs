@@ -544,6 +544,11 @@ async fn head_on_a_render_route_sends_the_headers_only() {
 
 // ---- the log line of a failed render -----------------------------------------
 
+thread_local! {
+    /// Where the current thread's log lines go, while a test captures them.
+    static CAPTURE: std::cell::RefCell<Option<Captured>> = const { std::cell::RefCell::new(None) };
+}
+
 /// A `tracing` writer into a shared buffer.
 #[derive(Clone, Default)]
 struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
@@ -558,19 +563,46 @@ impl std::io::Write for Captured {
     }
 }
 
+/// Writes to the capturing thread's buffer, or nowhere.
+struct ThreadWriter;
+
+impl std::io::Write for ThreadWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        CAPTURE.with(|c| {
+            if let Some(captured) = c.borrow_mut().as_mut() {
+                let _ = captured.write(bytes);
+            }
+        });
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures this thread's ERROR lines. One global subscriber, installed once:
+/// a scoped one per test can miss events whose callsite another test's thread
+/// had already cached as uninteresting.
+fn capture_errors() -> Captured {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let _ = tracing::subscriber::set_global_default(
+            tracing_subscriber::fmt()
+                .with_writer(|| ThreadWriter)
+                .with_ansi(false)
+                .with_max_level(tracing_subscriber::filter::LevelFilter::ERROR)
+                .finish(),
+        );
+    });
+    let captured = Captured::default();
+    CAPTURE.with(|c| *c.borrow_mut() = Some(captured.clone()));
+    captured
+}
+
 #[tokio::test]
 async fn a_failed_render_logs_the_handler_the_template_and_the_report() {
-    use tracing_subscriber::util::SubscriberInitExt;
-
-    let captured = Captured::default();
-    let writer = captured.clone();
     // The test's runtime has one thread, so the server's tasks log here too.
-    let _guard = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing_subscriber::filter::LevelFilter::ERROR)
-        .finish()
-        .set_default();
+    let captured = capture_errors();
     let server = start_pages().await;
     assert_eq!(get(&server, "/undefined").await.status, 500);
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
