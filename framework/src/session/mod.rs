@@ -62,6 +62,8 @@ pub use options::{
 };
 pub use secure::is_secure;
 pub use state::SessionState;
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
 #[cfg(feature = "redis")]
 pub use store::RedisStore;
 pub use store::{

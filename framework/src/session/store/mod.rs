@@ -5,6 +5,8 @@
 mod error;
 mod memory;
 mod merge;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 mod shared;
@@ -18,6 +20,8 @@ pub use self::redis::RedisStore;
 pub use error::StoreError;
 pub use memory::{MemoryStore, PRODUCTION_WARNING};
 pub use merge::SessionChanges;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use shared::SharedStore;
 pub use stored::StoredSession;
 
