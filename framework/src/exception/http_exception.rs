@@ -144,6 +144,21 @@ impl HttpException {
         self
     }
 
+    /// The cause attached with [`cause`](Self::cause), if any (Nest's
+    /// `exception.cause`): what an exception filter or a handler that
+    /// catches the exception can log or act on. It is never sent.
+    ///
+    /// ```
+    /// use nestling::HttpException;
+    ///
+    /// let error = HttpException::internal_server_error().cause("the database is down");
+    /// assert_eq!(error.get_cause(), Some("the database is down"));
+    /// assert_eq!(HttpException::internal_server_error().get_cause(), None);
+    /// ```
+    pub fn get_cause(&self) -> Option<&str> {
+        self.cause.as_deref()
+    }
+
     /// Nest's body for an unknown error: `{"statusCode":500,"message":"Internal server error"}`.
     pub fn internal_server_error() -> Self {
         HttpException::new("Internal server error", StatusCode::INTERNAL_SERVER_ERROR)
