@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{SessionConfig, SessionCookie, SessionError, SessionState};
+use super::{SessionConfig, SessionCookie, SessionData, SessionError, SessionState};
 use crate::exception::HttpException;
 use crate::injector::Injector;
 use crate::request::RequestContext;
@@ -150,6 +150,26 @@ impl Session {
     /// Whether `key` is set.
     pub fn contains_key(&self, key: &str) -> bool {
         self.state().data().is_some_and(|d| d.contains_key(key))
+    }
+
+    /// A copy of the session's data: every key but `cookie`, in order, as
+    /// `JSON.stringify(req.session)` lists them; `None` once the session was
+    /// destroyed or unset. Changing the copy changes nothing.
+    ///
+    /// ```
+    /// use nestling::prelude::*;
+    /// use serde_json::{Map, Value};
+    ///
+    /// /// Every key and value of the session, as one JSON object.
+    /// async fn dump(session: Session) -> Json<Value> {
+    ///     let data = session.data().unwrap_or_default();
+    ///     let object: Map<String, Value> =
+    ///         data.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+    ///     Json(Value::Object(object))
+    /// }
+    /// ```
+    pub fn data(&self) -> Option<SessionData> {
+        self.state().data().cloned()
     }
 
     /// The session's cookie (`req.session.cookie`): `max_age`,
