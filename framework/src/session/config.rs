@@ -15,7 +15,7 @@ use super::cookie_header::{self, CookieId};
 use super::date;
 use super::decision::{self, Commit, Rules};
 use super::id::generate_id;
-use super::options::{CookieOptions, CookieSource, GenId};
+use super::options::{CommitErrorFn, CookieOptions, CookieSource, GenId};
 use super::secure;
 use super::set_cookie;
 use super::signature::Signer;
@@ -86,6 +86,7 @@ pub struct SessionConfig {
     pub(crate) store: SharedStore,
     pub(crate) cookie: CookieSource,
     pub(crate) deprecations: Vec<&'static str>,
+    pub(crate) on_commit_error: Option<CommitErrorFn>,
 }
 
 impl SessionConfig {
@@ -220,6 +221,15 @@ impl SessionConfig {
         };
         HeaderValue::from_maybe_shared(bytes::Bytes::from(text))
             .map_err(|_| SessionError::cookie("it is not a valid header value"))
+    }
+
+    /// Hands an error of the end of the request to
+    /// [`SessionOptions::on_commit_error`](super::SessionOptions::on_commit_error),
+    /// if given.
+    pub(crate) fn report_commit_error(&self, error: &SessionError) {
+        if let Some(on_error) = &self.on_commit_error {
+            on_error(error);
+        }
     }
 
     /// Whether `genid` or per-request cookie options read the request, so
@@ -417,6 +427,41 @@ mod tests {
         config.regenerate(&mut state, &request, false).unwrap();
         assert_ne!(state.id(), old);
         assert!(state.data().unwrap().is_empty());
+    }
+
+    #[test]
+    fn commit_errors_reach_the_hook() {
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&heard);
+        let config = SessionOptions::new()
+            .secret("s")
+            .on_commit_error(move |error| {
+                let text = match error.store_error() {
+                    Some(store) => store.message().to_owned(),
+                    None => error.to_string(),
+                };
+                sink.lock().unwrap().push(text);
+            })
+            .into_config()
+            .unwrap();
+        config.report_commit_error(&crate::session::StoreError::new("store set failed").into());
+        // A cookie that cannot be written (SameSite `Auto` on a session's
+        // cookie, spec §4.7) is one too.
+        let mut state = config.generate(&parts("/", None), None, false).unwrap();
+        state
+            .cookie_mut()
+            .unwrap()
+            .set_same_site(Some(SameSite::Auto));
+        config.report_commit_error(&config.set_cookie(&state).unwrap_err());
+        let heard = heard.lock().unwrap();
+        assert_eq!(heard[0], "store set failed");
+        assert!(
+            heard[1].starts_with("the session cookie cannot be set"),
+            "{heard:?}"
+        );
+        // Without a hook, reporting does nothing.
+        let quiet = SessionOptions::new().secret("s").into_config().unwrap();
+        quiet.report_commit_error(&crate::session::StoreError::new("x").into());
     }
 
     #[test]

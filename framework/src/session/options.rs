@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use http::request::Parts;
 
+use super::SessionError;
 use super::config::SessionConfig;
 use super::cookie::{Priority, SameSite};
 use super::set_cookie;
@@ -19,6 +20,10 @@ pub(crate) type GenId = Arc<dyn Fn(&Parts) -> String + Send + Sync>;
 /// Computes cookie options per request (express-session 1.19's `cookie`
 /// function).
 pub(crate) type CookieFn = Arc<dyn Fn(&Parts) -> CookieOptions + Send + Sync>;
+
+/// Hears about errors at the end of a request (see
+/// [`SessionOptions::on_commit_error`]).
+pub(crate) type CommitErrorFn = Arc<dyn Fn(&SessionError) + Send + Sync>;
 
 /// What happens to the stored session when a handler unsets it (`unset`,
 /// spec O6, E1-E2).
@@ -270,6 +275,8 @@ pub struct SessionOptions {
     pub(crate) store: Option<SharedStore>,
     /// Default: [`CookieOptions::default`].
     pub(crate) cookie: CookieSource,
+    /// Default: none (such errors are only logged).
+    pub(crate) on_commit_error: Option<CommitErrorFn>,
 }
 
 impl Default for SessionOptions {
@@ -285,6 +292,7 @@ impl Default for SessionOptions {
             genid: None,
             store: None,
             cookie: CookieSource::Static(CookieOptions::default()),
+            on_commit_error: None,
         }
     }
 }
@@ -398,6 +406,39 @@ impl SessionOptions {
         self
     }
 
+    /// Called with each error of the end of a request, after the handler:
+    /// a store `set`, `touch` or `destroy` that failed, or a session cookie
+    /// that cannot be written (spec §4.7). The response goes out as the
+    /// handler made it, as in express-session, which hands these errors to
+    /// the app's error handler once the response has started (§5.2, §11);
+    /// they are logged either way. Default: none. Use it to count or report
+    /// them; it runs on the request's task and must not block.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use nestling::session::SessionOptions;
+    ///
+    /// let failures = Arc::new(AtomicUsize::new(0));
+    /// let counter = Arc::clone(&failures);
+    /// let options = SessionOptions::new()
+    ///     .secret("keyboard cat")
+    ///     .on_commit_error(move |error| {
+    ///         counter.fetch_add(1, Ordering::Relaxed);
+    ///         if let Some(store_error) = error.store_error() {
+    ///             eprintln!("session store: {}", store_error.message());
+    ///         }
+    ///     });
+    /// # let _ = options;
+    /// ```
+    pub fn on_commit_error<F>(mut self, on_error: F) -> Self
+    where
+        F: Fn(&SessionError) + Send + Sync + 'static,
+    {
+        self.on_commit_error = Some(Arc::new(on_error));
+        self
+    }
+
     /// Validates the options, logs express-session's deprecation warnings,
     /// and gives the configuration the session layer runs on. Every problem
     /// is reported at once, each with its fix.
@@ -480,6 +521,7 @@ impl SessionOptions {
             store,
             cookie: self.cookie,
             deprecations,
+            on_commit_error: self.on_commit_error,
         })
     }
 }
@@ -504,6 +546,10 @@ impl fmt::Debug for SessionOptions {
             .field("proxy", &self.proxy)
             .field("genid", &self.genid.as_ref().map(|_| "fn"))
             .field("store", &self.store)
+            .field(
+                "on_commit_error",
+                &self.on_commit_error.as_ref().map(|_| "fn"),
+            )
             .finish_non_exhaustive()
     }
 }

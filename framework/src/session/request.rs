@@ -79,7 +79,8 @@ fn snapshot(parts: &http::request::Parts) -> http::request::Parts {
 
 /// The end of the request: one store call, then `Set-Cookie`, before the
 /// response leaves (spec §5.4). A store failure here leaves the response as
-/// the handler made it and is logged: in express-session the headers are
+/// the handler made it and is logged (and given to `on_commit_error`, as is
+/// a cookie that cannot be written): in express-session the headers are
 /// already written when the store answers (§5.2 "Errors from
 /// destroy/save/touch", §11), and the session-contract app checks exactly
 /// that. Only a failure to *load* the session answers 500, since nothing
@@ -107,10 +108,22 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
             cookie,
         )
     });
+    let cookie = match cookie {
+        Some(Ok(value)) => Some(value),
+        Some(Err(error)) => {
+            // express-session sends no cookie and completes the response
+            // (§4.7); its error handler hears of it before the store's answer.
+            tracing::error!(%error, "the session cookie could not be written");
+            config.report_commit_error(&error);
+            None
+        }
+        None => None,
+    };
     // The store call is owned by a `ToCompletion`: if the client goes away
     // while it runs, it finishes (and logs) on its own task.
     if action != StoreAction::None {
         let store = config.store().clone();
+        let reporter = Arc::clone(config);
         ToCompletion::new(async move {
             let stored = match (action, document) {
                 // A loaded session is merged with overlapping saves (issue 5).
@@ -124,19 +137,13 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
             };
             if let Err(error) = stored {
                 tracing::error!(%error, ?action, session = %id, "the session store failed at the end of the request");
+                reporter.report_commit_error(&error.into());
             }
         })
         .await;
     }
-    match cookie {
-        Some(Ok(value)) => {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
-        Some(Err(error)) => {
-            // express-session sends no cookie and completes the response (§4.7).
-            tracing::error!(%error, "the session cookie could not be written");
-        }
-        None => {}
+    if let Some(value) = cookie {
+        response.headers_mut().append(SET_COOKIE, value);
     }
     response
 }
