@@ -80,8 +80,14 @@ impl Injector for Headers {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header<T>(pub T);
 
-fn header_name(arg: &ArgInfo) -> String {
-    arg.name.replace('_', "-")
+/// The header an argument names; allocates only for names with `_`
+/// (`user_agent`), as lookups are case-insensitive anyway.
+fn header_name(arg: &ArgInfo) -> std::borrow::Cow<'static, str> {
+    if arg.name.contains('_') {
+        std::borrow::Cow::Owned(arg.name.replace('_', "-"))
+    } else {
+        std::borrow::Cow::Borrowed(arg.name)
+    }
 }
 
 fn read_header<T>(ctx: &RequestContext, arg: &ArgInfo) -> Result<Option<T>, HttpException>
@@ -90,7 +96,7 @@ where
     T::Err: Display,
 {
     let name = header_name(arg);
-    let Some(value) = ctx.head().parts().headers.get(name.as_str()) else {
+    let Some(value) = ctx.head().parts().headers.get(&*name) else {
         return Ok(None);
     };
     let text = value
