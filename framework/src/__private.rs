@@ -14,7 +14,7 @@ pub use crate::di::{
     Dependency, DiError, DynamicModule, Export, Import, InjectField, Injectable,
     InjectableRegistration, Provider, Resolver, Scope, Token,
 };
-pub use crate::injector::{Injector, inject};
+pub use crate::injector::Injector;
 pub use crate::module::{Module, ModuleDef, ModuleRegistration};
 pub use crate::request::RequestContext;
 pub use crate::response::{IntoResponse, Response};

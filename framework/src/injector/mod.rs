@@ -25,7 +25,7 @@ pub use query::Query;
 pub use req::{Req, host_of};
 
 use crate::request::RequestContext;
-use crate::response::{IntoResponse, Response};
+use crate::response::IntoResponse;
 use crate::routing::{ArgInfo, ArgKind};
 
 /// A type a route handler can take as a parameter.
@@ -67,15 +67,4 @@ pub trait Injector: Sized + Send + 'static {
         ctx: &mut RequestContext,
         arg: &'static ArgInfo,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send;
-}
-
-/// Runs one injector for the generated handler glue.
-#[doc(hidden)]
-pub async fn inject<T: Injector>(
-    ctx: &mut RequestContext,
-    arg: &'static ArgInfo,
-) -> Result<T, Response> {
-    T::inject(ctx, arg)
-        .await
-        .map_err(IntoResponse::into_response)
 }
