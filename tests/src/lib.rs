@@ -14,6 +14,9 @@ pub mod book {
     #[doc = include_str!("../../book/src/introduction.md")]
     pub mod introduction {}
 
+    #[doc = include_str!("../../book/src/quick-start.md")]
+    pub mod quick_start {}
+
     #[doc = include_str!("../../book/src/first-steps.md")]
     pub mod first_steps {}
 
