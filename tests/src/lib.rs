@@ -41,3 +41,14 @@ pub mod book {
     #[doc = include_str!("../../book/src/sessions.md")]
     pub mod sessions {}
 }
+
+/// The chapters translated into Chinese (`book/src/zh/`), compiled as the
+/// English ones are; `tests/book_translations.rs` checks they keep the
+/// English chapters' code blocks and sections.
+pub mod book_zh {
+    #[doc = include_str!("../../book/src/zh/quick-start.md")]
+    pub mod quick_start {}
+
+    #[doc = include_str!("../../book/src/zh/sessions.md")]
+    pub mod sessions {}
+}
