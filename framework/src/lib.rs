@@ -83,7 +83,9 @@ pub use request::{RequestContext, RequestHead};
 pub use response::{Html, IntoResponse, Json, Redirect, Response, Streaming, Text};
 pub use routing::{ArgInfo, ArgKind};
 pub use server::{AppService, PeerAddr, Server, serve};
-pub use session::{CookieOptions, MemoryStore, Session, SessionOptions, SessionStore};
+pub use session::{
+    CookieOptions, MemoryStore, SecureSessionOptions, Session, SessionOptions, SessionStore,
+};
 pub use static_files::StaticOptions;
 pub use view::{Locals, View, render};
 
