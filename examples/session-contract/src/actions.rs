@@ -184,9 +184,7 @@ async fn run(contract: &Contract, req: &Req, loaded: Loaded) -> Response {
             json!({"error": "unknown configuration"}),
         );
     };
-    let Some(store) = &configuration.store else {
-        return crate::not_implemented(name);
-    };
+    let store = configuration.store.recorder();
     // The session middleware runs first: its failure is the response.
     let session = match loaded {
         Loaded::Present(session) => Some(session),

@@ -8,9 +8,9 @@ use nestling::session::{
     CookieOptions, Priority, SameSite, Secure, SessionError, SessionOptions, Unset,
 };
 
+use crate::config_store::ConfigStore;
 use crate::contract::{Contract, GenIdCounter};
 use crate::query::QueryString;
-use crate::store::RecordingStore;
 
 /// Every configuration, in the contract's order.
 pub const NAMES: [&str; 37] = [
@@ -67,7 +67,7 @@ fn year_2099() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(4_070_908_800)
 }
 
-/// Mounts every memory configuration and records the start-up warnings.
+/// Mounts every configuration and records the start-up warnings.
 ///
 /// express-session's sub-apps each carry their own "trust proxy"; a
 /// nestling app has one. The app trusts proxies (for `secureapp`), and the
@@ -80,9 +80,7 @@ pub fn mount_all(app: &mut Application, contract: &Contract) {
         .iter()
         .any(|var| std::env::var(var).is_ok_and(|v| v == "production"));
     for configuration in contract.configurations() {
-        let Some(store) = &configuration.store else {
-            continue;
-        };
+        let store = &configuration.store;
         let options = options(configuration.name, store, contract.genid());
         // The same options, validated here too for their deprecation
         // warnings (nestling logs them when the app starts).
@@ -95,7 +93,7 @@ pub fn mount_all(app: &mut Application, contract: &Contract) {
                 contract.warn(format!("deprecated: {message}"));
             }
         }
-        if production {
+        if production && matches!(store, ConfigStore::Memory(_)) {
             tracing::warn!(cfg = configuration.name, "{MEMORY_STORE_WARNING}");
             contract.warn(format!("warn: {MEMORY_STORE_WARNING}"));
         }
@@ -103,17 +101,20 @@ pub fn mount_all(app: &mut Application, contract: &Contract) {
     }
 }
 
-/// The session options of the memory configuration `name` (the contract's
-/// §1 table), on `store`.
-fn options(name: &str, store: &RecordingStore, genid: &GenIdCounter) -> SessionOptions {
+/// The session options of the configuration `name` (the contract's §1
+/// table), on `store`.
+fn options(name: &str, store: &ConfigStore, genid: &GenIdCounter) -> SessionOptions {
     let base = SessionOptions::new()
         .name(format!("{name}.sid"))
-        .secret(SECRET)
-        .store(store.clone())
-        .on_commit_error({
-            let store = store.clone();
-            move |error| store.record_error(error_message(error))
-        });
+        .secret(SECRET);
+    let base = match store {
+        ConfigStore::Memory(store) => base.store(store.clone()),
+        ConfigStore::Redis(store) => base.store(store.clone()),
+    }
+    .on_commit_error({
+        let store = store.clone();
+        move |error| store.recorder().record_error(error_message(error))
+    });
     // `resave`, `saveUninitialized`: most configurations give both.
     let given = |resave: bool, save_uninitialized: bool| {
         base.clone()
@@ -208,6 +209,12 @@ fn options(name: &str, store: &RecordingStore, genid: &GenIdCounter) -> SessionO
                 .path(path.to_owned())
                 .max_age(if long { 2 * MINUTE } else { MINUTE })
         }),
+        // connect-redis' options (`disableTouch`, `disableTTL`) are the
+        // store's (`redis_store.rs`).
+        "redis" | "redisnotouch" | "redisnottl" => {
+            given(false, false).cookie(cookie().max_age(MINUTE))
+        }
+        "redisnomax" => given(false, false),
         // Every name of NAMES is above; a new one starts as `std`.
         _ => given(false, false),
     }

@@ -4,37 +4,41 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use nestling::prelude::*;
+use nestling::session::StoreError;
 
+use crate::config_store::ConfigStore;
 use crate::configs::NAMES;
+use crate::redis_store::{RedisRecordingStore, RedisSettings};
 use crate::store::RecordingStore;
 
 /// One configuration of the contract, mounted at `/<name>`.
 pub struct Configuration {
     /// Its name, and the first segment of its paths.
     pub name: &'static str,
-    /// Its store; `None` for the `redis*` configurations, which need the
-    /// Redis store of issue 5.
-    pub store: Option<RecordingStore>,
+    /// Its store.
+    pub store: ConfigStore,
 }
 
-/// Every configuration, in the contract's order.
-pub struct Configurations(Vec<Configuration>);
-
-impl Default for Configurations {
-    fn default() -> Self {
-        Configurations(
-            NAMES
-                .iter()
-                .map(|&name| Configuration {
-                    name,
-                    store: (!name.starts_with("redis"))
-                        .then(|| RecordingStore::new(name != "notouch")),
-                })
-                .collect(),
-        )
+impl Configuration {
+    /// Every configuration, in the contract's order, each with a store of
+    /// its own; the `redis*` ones connect to Redis.
+    ///
+    /// # Errors
+    /// When Redis cannot be reached.
+    pub async fn connect_all(redis: &RedisSettings) -> Result<Vec<Configuration>, StoreError> {
+        let mut configurations = Vec::with_capacity(NAMES.len());
+        for name in NAMES {
+            let store = if name.starts_with("redis") {
+                ConfigStore::Redis(RedisRecordingStore::connect(redis, name).await?)
+            } else {
+                ConfigStore::Memory(RecordingStore::new(name != "notouch"))
+            };
+            configurations.push(Configuration { name, store });
+        }
+        Ok(configurations)
     }
 }
 
@@ -58,8 +62,9 @@ impl GenIdCounter {
 /// `build_app` (`app.get::<Contract>()`) to mount the sessions.
 #[injectable]
 pub struct Contract {
+    /// Set once by `build_app`, which connects the stores.
     #[inject(default)]
-    configurations: Configurations,
+    configurations: OnceLock<Vec<Configuration>>,
     #[inject(default)]
     genid: GenIdCounter,
     /// Start-up warnings: text -> how many times.
@@ -70,12 +75,17 @@ pub struct Contract {
 impl Contract {
     /// Every configuration, in the contract's order.
     pub fn configurations(&self) -> &[Configuration] {
-        &self.configurations.0
+        self.configurations.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// Gives the app its configurations (once; later calls are ignored).
+    pub fn install(&self, configurations: Vec<Configuration>) {
+        let _ = self.configurations.set(configurations);
     }
 
     /// The configuration called `name`.
     pub fn configuration(&self, name: &str) -> Option<&Configuration> {
-        self.configurations.0.iter().find(|c| c.name == name)
+        self.configurations().iter().find(|c| c.name == name)
     }
 
     /// The `genid` counter.
@@ -85,16 +95,15 @@ impl Contract {
 
     /// `/__reset`: every store emptied and reconnected, every log and fault
     /// cleared, the `genid` counter back to 0.
-    pub fn reset(&self) {
-        for store in self
-            .configurations
-            .0
-            .iter()
-            .filter_map(|c| c.store.as_ref())
-        {
-            store.reset();
-        }
+    ///
+    /// # Errors
+    /// When Redis fails to delete a `redis*` configuration's keys.
+    pub async fn reset(&self) -> Result<(), StoreError> {
         self.genid.reset();
+        for configuration in self.configurations() {
+            configuration.store.reset().await?;
+        }
+        Ok(())
     }
 
     /// Records a start-up warning (for `/__warnings`).

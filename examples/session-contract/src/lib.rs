@@ -7,32 +7,39 @@
 //! express-session 1.19's.
 //!
 //! * `configs.rs`: the configurations (the contract's §1 table);
-//! * `store.rs`: the recording store, express-session's MemoryStore with a
-//!   log, faults and connect/disconnect;
+//! * `store.rs`: the memory configurations' store, express-session's
+//!   MemoryStore; `redis_store.rs`: the `redis*` configurations' store,
+//!   nestling's `RedisStore` on the real Redis; `config_store.rs`: either;
+//! * `recorder.rs`: what every store records (op log, error log, faults,
+//!   connect/disconnect);
 //! * `actions.rs`: the per-configuration actions (§2);
 //! * `observe.rs`: the observation endpoints (§3);
 //! * `contract.rs`: the state they share; `js.rs`, `query.rs`: JavaScript's
 //!   ways with values and query strings.
 //!
-//! The `redis*` configurations need nestling's Redis store (issue 5): until
-//! it exists they answer 501.
+//! The `redis*` configurations need Redis (`REDIS_URL`, default
+//! `redis://127.0.0.1:6379`); each keeps its keys under its own prefix
+//! (`CONTRACT_REDIS_NAMESPACE`, default `session-contract:`, then the
+//! configuration's name).
 
 mod actions;
+mod config_store;
 mod configs;
 mod contract;
 mod js;
 mod observe;
 mod query;
+mod recorder;
+mod redis_store;
 mod store;
 
 use nestling::Application;
-use nestling::http::StatusCode;
 use nestling::prelude::*;
-use serde_json::json;
 
 pub use configs::{MEMORY_STORE_WARNING, NAMES};
-pub use contract::Contract;
+pub use contract::{Configuration, Contract};
 pub use observe::REFERENCE;
+pub use redis_store::RedisSettings;
 
 use actions::ActionsController;
 use observe::ObservationController;
@@ -45,7 +52,8 @@ use observe::ObservationController;
 )]
 pub struct AppModule;
 
-/// The app, every configuration mounted, ready to `start` or `listen`.
+/// The app, every configuration mounted, ready to `start` or `listen`;
+/// the `redis*` configurations on the Redis of `REDIS_URL`.
 ///
 /// ```no_run
 /// # async fn run() -> nestling::Result<()> {
@@ -55,21 +63,29 @@ pub struct AppModule;
 /// # Ok(()) }
 /// ```
 pub async fn build_app() -> nestling::Result<Application> {
-    let mut app = nestling::create::<AppModule>().await?;
-    let contract = app.get::<Contract>().expect("AppModule provides Contract");
-    configs::mount_all(&mut app, &contract);
-    Ok(app)
+    build_app_with(&RedisSettings::from_env()).await
 }
 
-/// The answer of the `redis*` configurations until nestling has a Redis
-/// store.
-fn not_implemented(name: &str) -> nestling::Response {
-    actions::reply(
-        StatusCode::NOT_IMPLEMENTED,
-        json!({
-            "error": "not implemented",
-            "cfg": name,
-            "reason": "the redis configurations need nestling's Redis session store (issue 5), which does not exist yet",
-        }),
-    )
+/// The app, with the `redis*` configurations on the Redis and under the
+/// namespace of `redis` (tests give each app a namespace of its own).
+///
+/// ```no_run
+/// # async fn run() -> nestling::Result<()> {
+/// let redis = session_contract::RedisSettings {
+///     url: "redis://127.0.0.1:6379".into(),
+///     namespace: "contract-test-1:".into(),
+/// };
+/// let app = session_contract::build_app_with(&redis).await?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// When Redis cannot be reached, with a message naming `REDIS_URL`.
+pub async fn build_app_with(redis: &RedisSettings) -> nestling::Result<Application> {
+    let mut app = nestling::create::<AppModule>().await?;
+    let contract = app.get::<Contract>().expect("AppModule provides Contract");
+    let configurations = Configuration::connect_all(redis).await?;
+    contract.install(configurations);
+    configs::mount_all(&mut app, &contract);
+    Ok(app)
 }

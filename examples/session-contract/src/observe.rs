@@ -6,15 +6,16 @@ use std::time::Duration;
 
 use nestling::http::StatusCode;
 use nestling::prelude::*;
-use nestling::session::SessionStore;
+use nestling::session::StoreError;
 use nestling::{RawBody, Response};
 use serde_json::{Value, json};
 
 use crate::actions::reply;
+use crate::config_store::ConfigStore;
 use crate::configs::NAMES;
 use crate::contract::Contract;
 use crate::query::QueryString;
-use crate::store::{Fault, Op, RecordingStore};
+use crate::recorder::{Fault, Op};
 
 /// What `/__health` says runs behind the contract.
 pub const REFERENCE: &str = concat!(
@@ -41,24 +42,28 @@ impl ObservationController {
     /// Every store emptied, every log and fault cleared, every store
     /// connected, the `genid` counter reset.
     #[get("__reset")]
-    async fn reset(&self) -> Json<Value> {
-        self.contract.reset();
-        Json(json!({"ok": true}))
+    async fn reset(&self) -> Response {
+        match self.contract.reset().await {
+            Ok(()) => reply(StatusCode::OK, json!({"ok": true})),
+            Err(error) => store_failed(&error),
+        }
     }
 
     /// A configuration's sessions (raw: expired ones too), op log, backend
     /// log and error log; the logs are emptied.
     #[get("__store")]
     async fn store(&self, req: Req) -> Response {
-        let (name, store) = match self.memory_store(&req) {
-            Ok(found) => found,
-            Err(missing) => return missing.response(),
+        let Some((name, store)) = self.store_of(&req) else {
+            return unknown_configuration();
         };
         // Errors of a request's end are recorded before its response
         // completes; the pause only keeps the contract's promise.
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let sessions = store.snapshot();
-        let (ops, errors) = store.take_logs();
+        let sessions = match store.snapshot().await {
+            Ok(sessions) => sessions,
+            Err(error) => return store_failed(&error),
+        };
+        let (ops, errors) = store.recorder().take_logs();
         let errors: Vec<Value> = errors
             .into_iter()
             .map(|message| json!({"message": message}))
@@ -79,54 +84,64 @@ impl ObservationController {
     /// The store's own `all()` and `length()`.
     #[get("__storeapi")]
     async fn store_api(&self, req: Req) -> Response {
-        let (_, store) = match self.memory_store(&req) {
-            Ok(found) => found,
-            Err(missing) => return missing.response(),
+        let Some((_, store)) = self.store_of(&req) else {
+            return unknown_configuration();
         };
-        let (all, length) = match (store.all().await, store.length().await) {
-            (Ok(all), Ok(length)) => (all, length),
-            (Err(error), _) | (_, Err(error)) => {
+        let (ids, length) = match store.all_and_length().await {
+            Ok(listed) => listed,
+            Err(error) => {
                 return reply(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     json!({"error": error.message()}),
                 );
             }
         };
-        let mut ids: Vec<&str> = all.iter().map(|(id, _)| id.as_str()).collect();
-        ids.sort_unstable();
-        reply(
-            StatusCode::OK,
-            json!({"ids": ids, "length": length, "sessions": store.snapshot()}),
-        )
+        match store.snapshot().await {
+            Ok(sessions) => reply(
+                StatusCode::OK,
+                json!({"ids": ids, "length": length, "sessions": sessions}),
+            ),
+            Err(error) => store_failed(&error),
+        }
     }
 
-    /// Stores the body verbatim as the session `sid`; nothing is logged.
+    /// Stores the body verbatim as the session `sid` (a Redis key expiring
+    /// after `ttl` seconds if given); nothing is logged.
     #[post("__store/put")]
     #[http_code(200)]
     async fn put(&self, req: Req, body: RawBody) -> Response {
-        let (_, store) = match self.memory_store(&req) {
-            Ok(found) => found,
-            Err(missing) => return missing.response(),
+        let Some((_, store)) = self.store_of(&req) else {
+            return unknown_configuration();
         };
         let query = QueryString::parse(req.query_string());
-        let (Some(sid), Ok(json)) = (query.get("sid"), std::str::from_utf8(&body.0)) else {
+        let ttl = match query.get("ttl").map(str::parse::<f64>) {
+            None => Ok(None),
+            Some(Ok(secs)) if secs.is_finite() && secs > 0.0 => {
+                Ok(Some(Duration::from_secs_f64(secs.min(1e9))))
+            }
+            Some(_) => Err(()),
+        };
+        let (Some(sid), Ok(json), Ok(ttl)) = (query.get("sid"), std::str::from_utf8(&body.0), ttl)
+        else {
             return reply(
                 StatusCode::BAD_REQUEST,
-                json!({"error": "give ?sid= and a UTF-8 JSON body"}),
+                json!({"error": "give ?sid=, an optional ?ttl= of seconds above 0, and a UTF-8 JSON body"}),
             );
         };
-        store.put(sid, json);
-        reply(StatusCode::OK, json!({"ok": true}))
+        match store.put(sid, json, ttl).await {
+            Ok(()) => reply(StatusCode::OK, json!({"ok": true})),
+            Err(error) => store_failed(&error),
+        }
     }
 
     /// Fault injection (`fail=<op>&mode=<mode>`) and the store's
     /// `connect`/`disconnect` events (`event=`).
     #[get("__control")]
     async fn control(&self, req: Req) -> Response {
-        let (_, store) = match self.memory_store(&req) {
-            Ok(found) => found,
-            Err(missing) => return missing.response(),
+        let Some((_, store)) = self.store_of(&req) else {
+            return unknown_configuration();
         };
+        let store = store.recorder();
         let query = QueryString::parse(req.query_string());
         let event = match query.get("event") {
             None => None,
@@ -171,34 +186,28 @@ impl ObservationController {
 }
 
 impl ObservationController {
-    /// The memory store of the configuration `?cfg=`.
-    fn memory_store(&self, req: &Req) -> Result<(&'static str, &RecordingStore), Missing> {
+    /// The configuration `?cfg=`: its name and store.
+    fn store_of(&self, req: &Req) -> Option<(&'static str, &ConfigStore)> {
         let query = QueryString::parse(req.query_string());
         let name = query.get("cfg").unwrap_or_default();
-        let configuration = self.contract.configuration(name).ok_or(Missing::Unknown)?;
-        match &configuration.store {
-            Some(store) => Ok((configuration.name, store)),
-            None => Err(Missing::Redis(configuration.name)),
-        }
+        let configuration = self.contract.configuration(name)?;
+        Some((configuration.name, &configuration.store))
     }
 }
 
-/// Why `?cfg=` names no memory store.
-enum Missing {
-    Unknown,
-    Redis(&'static str),
+fn unknown_configuration() -> Response {
+    reply(
+        StatusCode::NOT_FOUND,
+        json!({"error": "unknown configuration"}),
+    )
 }
 
-impl Missing {
-    fn response(self) -> Response {
-        match self {
-            Missing::Unknown => reply(
-                StatusCode::NOT_FOUND,
-                json!({"error": "unknown configuration"}),
-            ),
-            Missing::Redis(name) => crate::not_implemented(name),
-        }
-    }
+/// An observation a Redis store failed (Redis went away).
+fn store_failed(error: &StoreError) -> Response {
+    reply(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({"error": error.to_string()}),
+    )
 }
 
 fn bad_control() -> Response {

@@ -11,80 +11,13 @@
 //! stores the whole session, and the last writer wins.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use nestling::session::{SessionStore, StoreError, StoredSession};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-/// A store operation that can be made to fail (`/__control?fail=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    /// `get`
-    Get,
-    /// `set`
-    Set,
-    /// `touch`
-    Touch,
-    /// `destroy`
-    Destroy,
-}
-
-impl Op {
-    /// The operation named `name`.
-    pub fn parse(name: &str) -> Option<Op> {
-        match name {
-            "get" => Some(Op::Get),
-            "set" => Some(Op::Set),
-            "touch" => Some(Op::Touch),
-            "destroy" => Some(Op::Destroy),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Op::Get => "get",
-            Op::Set => "set",
-            Op::Touch => "touch",
-            Op::Destroy => "destroy",
-        }
-    }
-}
-
-/// How an operation misbehaves (`/__control?mode=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Fault {
-    /// It does its work.
-    #[default]
-    None,
-    /// It fails with `store <op> failed`.
-    Error,
-    /// It fails with `store <op> not found`, Node's `ENOENT`
-    /// ([`StoreError::not_found`]): a `get` failing so means "no session".
-    NotFound,
-}
-
-impl Fault {
-    /// The mode named `name`.
-    pub fn parse(name: &str) -> Option<Fault> {
-        match name {
-            "none" => Some(Fault::None),
-            "error" => Some(Fault::Error),
-            "enoent" => Some(Fault::NotFound),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Fault::None => "none",
-            Fault::Error => "error",
-            Fault::NotFound => "enoent",
-        }
-    }
-}
+use crate::recorder::{Op, Recorder};
 
 /// The memory store of one configuration, with its logs. Clones share
 /// everything: the session layer holds one, the observation endpoints
@@ -97,10 +30,9 @@ pub struct RecordingStore {
 struct Shared {
     /// False for the `notouch` configuration: a store without `touch()`.
     has_touch: bool,
-    /// The store's `connect`/`disconnect` events (spec S3).
-    connected: AtomicBool,
-    // A std mutex: no critical section awaits, and each is a few map or
-    // vector operations.
+    recorder: Recorder,
+    // A std mutex: no critical section awaits, and each is a few map
+    // operations.
     state: Mutex<State>,
 }
 
@@ -110,9 +42,6 @@ struct State {
     /// snapshot lists sessions in the order a JavaScript object keeps.
     sessions: HashMap<String, Entry>,
     next_rank: u64,
-    ops: Vec<Value>,
-    errors: Vec<String>,
-    faults: [Fault; 4],
 }
 
 struct Entry {
@@ -121,10 +50,6 @@ struct Entry {
 }
 
 impl State {
-    fn fault(&self, op: Op) -> Fault {
-        self.faults[op as usize]
-    }
-
     /// Stores `document` under `id`; an existing entry keeps its place, as
     /// assigning an existing property does.
     fn put(&mut self, id: &str, document: StoredSession) {
@@ -171,7 +96,7 @@ impl RecordingStore {
         RecordingStore {
             shared: Arc::new(Shared {
                 has_touch,
-                connected: AtomicBool::new(true),
+                recorder: Recorder::default(),
                 state: Mutex::default(),
             }),
         }
@@ -195,33 +120,16 @@ impl RecordingStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Its logs, faults and connection state.
+    pub fn recorder(&self) -> &Recorder {
+        &self.shared.recorder
+    }
+
     /// `/__reset`: no sessions, empty logs, no faults, connected. Nothing is
     /// logged.
     pub fn reset(&self) {
         *self.state() = State::default();
-        self.set_connected(true);
-    }
-
-    /// The store's `connect` (true) or `disconnect` (false) event.
-    pub fn set_connected(&self, connected: bool) {
-        self.shared.connected.store(connected, Ordering::SeqCst);
-    }
-
-    /// Makes `op` misbehave from now on; returns every operation's mode.
-    pub fn set_fault(&self, op: Op, fault: Fault) -> Value {
-        let mut state = self.state();
-        state.faults[op as usize] = fault;
-        faults_json(&state.faults)
-    }
-
-    /// Every operation's mode, as `/__control` reports it.
-    pub fn faults(&self) -> Value {
-        faults_json(&self.state().faults)
-    }
-
-    /// Appends `message` to the configuration's error log.
-    pub fn record_error(&self, message: impl Into<String>) {
-        self.state().errors.push(message.into());
+        self.shared.recorder.reset();
     }
 
     /// `/__store/put`: `json` stored verbatim as the session `id`; not
@@ -236,49 +144,30 @@ impl RecordingStore {
     pub fn snapshot(&self) -> Value {
         snapshot_json(self.state().ordered())
     }
-
-    /// The op log and the error log since the last call, which empties
-    /// both.
-    pub fn take_logs(&self) -> (Vec<Value>, Vec<String>) {
-        let mut state = self.state();
-        (
-            std::mem::take(&mut state.ops),
-            std::mem::take(&mut state.errors),
-        )
-    }
-
-    /// Logs a call, then fails it if told to ("the call is still logged").
-    fn call(&self, state: &mut State, op: Op, entry: Value) -> Result<(), StoreError> {
-        state.ops.push(entry);
-        match state.fault(op) {
-            Fault::None => Ok(()),
-            Fault::Error => Err(StoreError::new(format!("store {} failed", op.name()))),
-            Fault::NotFound => Err(StoreError::not_found(format!(
-                "store {} not found",
-                op.name()
-            ))),
-        }
-    }
 }
 
 impl SessionStore for RecordingStore {
     async fn get(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
         let mut state = self.state();
-        self.call(&mut state, Op::Get, json!({"op": "get", "sid": id}))?;
+        self.shared
+            .recorder
+            .call(Op::Get, json!({"op": "get", "sid": id}))?;
         Ok(state.live(id, now_ms()))
     }
 
     async fn set(&self, id: &str, session: &StoredSession) -> Result<(), StoreError> {
         let mut state = self.state();
         let entry = json!({"op": "set", "sid": id, "sess": parse(session.json())});
-        self.call(&mut state, Op::Set, entry)?;
+        self.shared.recorder.call(Op::Set, entry)?;
         state.put(id, session.clone());
         Ok(())
     }
 
     async fn destroy(&self, id: &str) -> Result<(), StoreError> {
         let mut state = self.state();
-        self.call(&mut state, Op::Destroy, json!({"op": "destroy", "sid": id}))?;
+        self.shared
+            .recorder
+            .call(Op::Destroy, json!({"op": "destroy", "sid": id}))?;
         state.sessions.remove(id);
         Ok(())
     }
@@ -293,8 +182,7 @@ impl SessionStore for RecordingStore {
         }
         let mut state = self.state();
         let cookie = session.cookie_json().map_or(Value::Null, parse);
-        self.call(
-            &mut state,
+        self.shared.recorder.call(
             Op::Touch,
             json!({"op": "touch", "sid": id, "cookie": cookie}),
         )?;
@@ -327,17 +215,8 @@ impl SessionStore for RecordingStore {
     }
 
     fn is_ready(&self) -> bool {
-        self.shared.connected.load(Ordering::SeqCst)
+        self.shared.recorder.is_connected()
     }
-}
-
-/// `{"get": "none", "set": "error", ...}`.
-fn faults_json(faults: &[Fault; 4]) -> Value {
-    let mut map = Map::new();
-    for op in [Op::Get, Op::Set, Op::Touch, Op::Destroy] {
-        map.insert(op.name().to_owned(), faults[op as usize].name().into());
-    }
-    Value::Object(map)
 }
 
 /// `{"<sid>": <document>}` in the order given.
@@ -352,7 +231,7 @@ pub fn snapshot_json(entries: Vec<(String, StoredSession)>) -> Value {
 
 /// A stored JSON text as a value (key order kept); text that is not JSON
 /// (put there through `/__store/put`) as a string.
-fn parse(text: &str) -> Value {
+pub fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
 }
 
@@ -389,7 +268,7 @@ fn with_cookie_of(current: &StoredSession, session: &StoredSession) -> Option<St
     Some(StoredSession::from_json(spliced))
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     to_ms(SystemTime::now())
 }
 
@@ -403,6 +282,7 @@ fn to_ms(time: SystemTime) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::recorder::Fault;
 
     fn run<F: std::future::Future>(future: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
@@ -427,7 +307,7 @@ mod tests {
             );
             assert_eq!(store.get("old").await.unwrap(), None);
             assert_eq!(store.snapshot().as_object().unwrap().len(), 1);
-            let (ops, errors) = store.take_logs();
+            let (ops, errors) = store.recorder().take_logs();
             assert_eq!(ops, [json!({"op": "get", "sid": "old"})]);
             assert!(errors.is_empty());
         });
@@ -448,7 +328,7 @@ mod tests {
                 json!({"a": {"visits": 3, "cookie": {"path": "/"}},
                        "b": {"visits": 4, "cookie": {"path": "/"}}})
             );
-            let (ops, _) = store.take_logs();
+            let (ops, _) = store.recorder().take_logs();
             assert_eq!(ops.len(), 3);
             assert_eq!(
                 ops[0],
@@ -461,20 +341,20 @@ mod tests {
     fn faults_are_logged_calls() {
         run(async {
             let store = RecordingStore::new(true);
-            store.set_fault(Op::Get, Fault::Error);
+            store.recorder().set_fault(Op::Get, Fault::Error);
             let error = store.get("x").await.unwrap_err();
             assert_eq!(error.message(), "store get failed");
-            store.set_fault(Op::Get, Fault::NotFound);
+            store.recorder().set_fault(Op::Get, Fault::NotFound);
             assert!(store.get("x").await.unwrap_err().is_not_found());
-            assert_eq!(store.take_logs().0.len(), 2);
+            assert_eq!(store.recorder().take_logs().0.len(), 2);
             // Without touch, touch is never a call.
             let store = RecordingStore::new(false);
-            store.set_fault(Op::Touch, Fault::Error);
+            store.recorder().set_fault(Op::Touch, Fault::Error);
             store
                 .touch("x", &StoredSession::from_json("{}"))
                 .await
                 .unwrap();
-            assert!(store.take_logs().0.is_empty());
+            assert!(store.recorder().take_logs().0.is_empty());
         });
     }
 }

@@ -1,7 +1,9 @@
 //! The session-contract app over real sockets: every action and
 //! observation endpoint, the configurations' cookies and store calls,
-//! fault injection and disconnected stores. Each test starts its own app
-//! on 127.0.0.1:0, so tests never share a store.
+//! fault injection and disconnected stores, and the `redis*`
+//! configurations on the real Redis (127.0.0.1:6379). Each test starts its
+//! own app on 127.0.0.1:0 with a Redis namespace of its own, so tests never
+//! share a store.
 //!
 //! Rule numbers (C4, E5, T3, ...) refer to `shared/specs/express-session.md`.
 
@@ -166,7 +168,11 @@ struct App {
 
 impl App {
     async fn start() -> App {
-        let app = session_contract::build_app()
+        let redis = session_contract::RedisSettings {
+            url: "redis://127.0.0.1:6379".into(),
+            namespace: unique_namespace(),
+        };
+        let app = session_contract::build_app_with(&redis)
             .await
             .unwrap_or_else(|e| panic!("the app does not start: {e}"));
         let server = app
@@ -227,6 +233,21 @@ impl App {
             .await;
         assert_eq!(reply.status_json(), (200, json!({"ok": true})));
     }
+}
+
+/// A Redis namespace no other test (or earlier run) uses.
+fn unique_namespace() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "contract-test:{}-{nanos}-{}:",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 fn short(store: &Value) -> Vec<String> {
@@ -1377,14 +1398,22 @@ async fn store_api_and_foreign_documents() {
         json!([{"message": "internal"}])
     );
 
-    // Unknown, Redis and malformed requests.
+    // Unknown and malformed requests.
     assert_eq!(
         app.get("/__store?cfg=nope").await.status_json(),
         (404, json!({"error": "unknown configuration"}))
     );
-    let redis = app.get("/__store?cfg=redis").await;
-    assert_eq!(redis.status, 501);
-    assert_eq!(redis.json()["error"], "not implemented");
+    for bad_ttl in ["0", "-1", "soon", "NaN", "inf"] {
+        let put = app
+            .send(
+                "POST",
+                &format!("/__store/put?cfg=redis&sid=x&ttl={bad_ttl}"),
+                &[],
+                "{}",
+            )
+            .await;
+        assert_eq!(put.status, 400, "{bad_ttl}");
+    }
     assert_eq!(
         app.send("POST", "/__store/put?cfg=std", &[], "{}")
             .await
@@ -1394,23 +1423,215 @@ async fn store_api_and_foreign_documents() {
 }
 
 #[tokio::test]
-async fn head_requests_and_redis_configurations() {
+async fn head_requests() {
     let app = App::start().await;
     let head = app.send("HEAD", "/uninit/visits", &[], "").await;
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert!(head.cookie("uninit.sid").is_some());
     assert_eq!(app.ops("uninit").await.len(), 1);
-    for cfg in ["redis", "redisnomax", "redisnotouch", "redisnottl"] {
-        let reply = app.get(&format!("/{cfg}/visits")).await;
-        assert_eq!(reply.status, 501, "{cfg}");
-        assert_eq!(reply.json()["cfg"], cfg);
-        assert!(reply.set_cookies().is_empty());
-        assert_eq!(
-            app.get(&format!("/__control?cfg={cfg}&event=connect"))
-                .await
-                .status,
-            501
-        );
-    }
+}
+
+// ---------------------------------------------------------------------------
+// The redis* configurations, on the real Redis
+// ---------------------------------------------------------------------------
+
+/// The `ttl_ms` of a snapshot entry, which must be set and at most `max`.
+fn ttl_within(entry: &Value, max: i64) -> i64 {
+    let ttl = entry["ttl_ms"].as_i64().expect("a TTL");
+    assert!(0 < ttl && ttl <= max, "{ttl} not in (0, {max}]");
+    ttl
+}
+
+#[tokio::test]
+async fn redis_keeps_sessions_as_connect_redis_does() {
+    let app = App::start().await;
+    let first = app.get("/redis/visits").await;
+    assert_eq!(first.status_json(), (200, json!({"visits": 1})));
+    let id = first.sid("redis.sid");
+    assert_eq!(
+        first
+            .cookie("redis.sid")
+            .map(|c| c.split(';').next().unwrap().to_owned()),
+        Some(signed("redis", &id, SECRET))
+    );
+    let cookie = first.pair("redis.sid");
+    let second = app.get_with("/redis/visits", &cookie).await;
+    assert_eq!(second.status_json(), (200, json!({"visits": 2})));
+    let read = app.get_with("/redis/read", &cookie).await;
+    assert_eq!(read.status_json(), (200, json!({"visits": 2})));
+
+    let store = app.store("redis").await;
+    assert_eq!(store["kind"], "redis");
+    assert_eq!(
+        short(&store),
+        [
+            format!("set {id}"),
+            format!("get {id}"),
+            format!("set {id}"),
+            format!("get {id}"),
+            format!("touch {id}"),
+        ]
+    );
+    let key = format!("sess:{id}");
+    let entry = &store["sessions"][&key];
+    assert_eq!(entry["value"]["visits"], 2);
+    assert_eq!(entry["value"]["cookie"]["originalMaxAge"], 60000);
+    // RD3: maxAge 60 s is a TTL of 60 s.
+    ttl_within(entry, 60_000);
+    assert_eq!(store["sessions"].as_object().unwrap().len(), 1);
+    assert_eq!(store["errors"], json!([]));
+
+    // The store's own all() and length().
+    let api = app.get("/__storeapi?cfg=redis").await;
+    assert_eq!(api.status, 200);
+    assert_eq!(api.json()["ids"], json!([&id]));
+    assert_eq!(api.json()["length"], 1);
+
+    // destroy: DEL, and the session is gone.
+    let destroyed = app.get_with("/redis/destroy", &cookie).await;
+    assert_eq!(destroyed.json()["destroyed"], true);
+    let store = app.store("redis").await;
+    assert_eq!(
+        short(&store),
+        [format!("get {id}"), format!("destroy {id}")]
+    );
+    assert_eq!(store["sessions"], json!({}));
+    let after = app.get_with("/redis/read", &cookie).await;
+    assert_eq!(after.status_json(), (200, json!({"visits": null})));
+}
+
+#[tokio::test]
+async fn redis_ttl_options() {
+    let app = App::start().await;
+    // No maxAge: the default TTL of one day (RD3).
+    let nomax = app.get("/redisnomax/visits").await;
+    let nomax_id = nomax.sid("redisnomax.sid");
+    let store = app.store("redisnomax").await;
+    let ttl = ttl_within(&store["sessions"][format!("sess:{nomax_id}")], 86_400_000);
+    assert!(ttl > 60_000, "{ttl}");
+    assert_eq!(
+        store["sessions"][format!("sess:{nomax_id}")]["value"]["cookie"]["expires"],
+        Value::Null
+    );
+
+    // disableTTL: no expiry at all; touch is logged but does nothing.
+    let nottl = app.get("/redisnottl/visits").await;
+    let nottl_id = nottl.sid("redisnottl.sid");
+    app.get_with("/redisnottl/read", &nottl.pair("redisnottl.sid"))
+        .await;
+    let store = app.store("redisnottl").await;
+    assert_eq!(
+        store["sessions"][format!("sess:{nottl_id}")]["ttl_ms"],
+        Value::Null
+    );
+    assert_eq!(short(&store)[2], format!("touch {nottl_id}"));
+
+    // disableTouch: touch is called (and logged) and succeeds.
+    let notouch = app.get("/redisnotouch/visits").await;
+    let notouch_id = notouch.sid("redisnotouch.sid");
+    let read = app
+        .get_with("/redisnotouch/read", &notouch.pair("redisnotouch.sid"))
+        .await;
+    assert_eq!(read.status_json(), (200, json!({"visits": 1})));
+    let store = app.store("redisnotouch").await;
+    assert_eq!(
+        short(&store),
+        [
+            format!("set {notouch_id}"),
+            format!("get {notouch_id}"),
+            format!("touch {notouch_id}"),
+        ]
+    );
+    assert_eq!(store["errors"], json!([]));
+    app.get("/__reset").await;
+}
+
+#[tokio::test]
+async fn redis_foreign_documents_faults_and_disconnects() {
+    let app = App::start().await;
+    // A document written by someone else (an Express app) is read as it is.
+    let document = r#"{"cookie":{"originalMaxAge":60000,"expires":"2099-01-01T00:00:00.000Z","httpOnly":true,"path":"/"},"visits":41}"#;
+    let put = app
+        .send(
+            "POST",
+            "/__store/put?cfg=redis&sid=foreign&ttl=30",
+            &[],
+            document,
+        )
+        .await;
+    assert_eq!(put.status_json(), (200, json!({"ok": true})));
+    let cookie = signed("redis", "foreign", SECRET);
+    let visits = app.get_with("/redis/visits", &cookie).await;
+    assert_eq!(visits.status_json(), (200, json!({"visits": 42})));
+    let store = app.store("redis").await;
+    assert_eq!(store["sessions"]["sess:foreign"]["value"]["visits"], 42);
+    // The save wrote the TTL of its cookie (60 s), not the put's.
+    ttl_within(&store["sessions"]["sess:foreign"], 60_000);
+
+    // A stored value that is not a session: 500, logged `internal`.
+    app.send("POST", "/__store/put?cfg=redis&sid=junk", &[], "[1,2]")
+        .await;
+    let junk = app
+        .get_with("/redis/read", &signed("redis", "junk", SECRET))
+        .await;
+    assert_eq!(junk.status_json(), (500, json!({"error": "internal"})));
+
+    // Injected faults: logged calls that fail.
+    app.control("cfg=redis&fail=get&mode=error").await;
+    let failed = app.get_with("/redis/read", &cookie).await;
+    assert_eq!(
+        failed.status_json(),
+        (500, json!({"error": "store get failed"}))
+    );
+    app.control("cfg=redis&fail=get&mode=enoent").await;
+    let fresh = app.get_with("/redis/visits", &cookie).await;
+    assert_eq!(fresh.status_json(), (200, json!({"visits": 1})));
+    assert_ne!(fresh.sid("redis.sid"), "foreign");
+    app.control("cfg=redis&fail=get&mode=none").await;
+    app.control("cfg=redis&fail=set&mode=error").await;
+    let unsaved = app.get_with("/redis/visits", &cookie).await;
+    assert_eq!(unsaved.status_json(), (200, json!({"visits": 43})));
+    let store = app.store("redis").await;
+    assert_eq!(
+        store["errors"],
+        json!([{"message": "internal"}, {"message": "store get failed"}, {"message": "store set failed"}])
+    );
+    assert_eq!(store["sessions"]["sess:foreign"]["value"]["visits"], 42);
+
+    // Disconnected: no session, no store call.
+    app.control("cfg=redis&event=disconnect").await;
+    let absent = app.get_with("/redis/visits", &cookie).await;
+    assert_eq!(absent.status_json(), (200, json!({"session": false})));
+    assert!(app.ops("redis").await.is_empty());
+
+    // /__reset: the keys are deleted, the store reconnected, faults gone.
+    app.get("/__reset").await;
+    let store = app.store("redis").await;
+    assert_eq!(store["sessions"], json!({}));
+    let again = app.get("/redis/visits").await;
+    assert_eq!(again.status_json(), (200, json!({"visits": 1})));
+    app.get("/__reset").await;
+}
+
+#[tokio::test]
+async fn redis_configurations_and_apps_keep_their_keys_apart() {
+    let one = App::start().await;
+    let two = App::start().await;
+    let first = one.get("/redis/visits").await;
+    let id = first.sid("redis.sid");
+    // The same id under another configuration's cookie: not its session.
+    let other = one
+        .get_with("/redisnomax/read", &signed("redisnomax", &id, SECRET))
+        .await;
+    assert_eq!(other.status_json(), (200, json!({"visits": null})));
+    // The same cookie on another app (another namespace): not its session.
+    let elsewhere = two.get_with("/redis/read", &first.pair("redis.sid")).await;
+    assert_eq!(elsewhere.status_json(), (200, json!({"visits": null})));
+    assert_eq!(two.store("redis").await["sessions"], json!({}));
+    // Resetting one app leaves the other's keys.
+    two.get("/__reset").await;
+    let still = one.get_with("/redis/read", &first.pair("redis.sid")).await;
+    assert_eq!(still.status_json(), (200, json!({"visits": 1})));
+    one.get("/__reset").await;
 }
