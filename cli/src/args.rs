@@ -17,6 +17,7 @@ const NEW_EXAMPLES: &str = "\
 Examples:
   nestling new blog                           Sessions in memory, a git repository
   nestling new blog --session redis           Sessions in Redis (REDIS_URL)
+  nestling new blog --session cookie          Sessions encrypted in the cookie, no store
   nestling new blog --skip-git                No git repository
   nestling new apps/blog --name blog-app      The folder apps/blog, the package blog-app
   nestling new blog --nestling-path ~/nestling  Depend on a local checkout of nestling";
@@ -89,7 +90,7 @@ pub enum SessionKind {
     Redis,
     /// `PostgresStore` (connect-pg-simple compatible), at DATABASE_URL
     Postgres,
-    /// Encrypted cookie sessions, no store (not yet available)
+    /// `SecureSessionOptions`: encrypted into the cookie, no store (SESSION_KEY)
     Cookie,
 }
 

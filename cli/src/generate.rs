@@ -11,11 +11,12 @@ use crate::args::{GenerateArgs, Schematic};
 use crate::edit;
 use crate::error::CliError;
 use crate::names::Name;
-use crate::plan::Plan;
+use crate::plan::{Edited, Plan};
 use crate::templates::Templates;
 
 const LIB: &str = "src/lib.rs";
 const APP_MODULE: &str = "src/app_module.rs";
+const LAYOUT: &str = "views/layout.html";
 
 pub fn run(args: GenerateArgs) -> Result<(), CliError> {
     let cwd = std::env::current_dir().map_err(|e| CliError::io("read", Path::new("."), e))?;
@@ -58,7 +59,14 @@ pub fn run(args: GenerateArgs) -> Result<(), CliError> {
             list_in_module(&mut plan, &name, "providers", &service)?;
         }
         Schematic::Resource => {
+            // A folder made before (`g module posts`) keeps its mod.rs,
+            // which is then taught about the new files instead.
+            let mod_rs = format!("{folder}/mod.rs");
+            let into_existing = plan.exists(&mod_rs) && !args.force;
             for (path, content) in templates.render_folder("generate/resource", &context)? {
+                if path == "mod.rs" && into_existing {
+                    continue;
+                }
                 let path = match path.as_str() {
                     "test.rs" => format!("tests/{}.rs", name.snake),
                     views if views.starts_with("views/") => {
@@ -68,7 +76,12 @@ pub fn run(args: GenerateArgs) -> Result<(), CliError> {
                 };
                 plan.write(&path, content);
             }
-            import_module(&mut plan, &name)?;
+            if into_existing {
+                wire_resource(&mut plan, &name, &context)?;
+            } else {
+                import_module(&mut plan, &name)?;
+            }
+            add_nav_link(&mut plan, &name);
         }
     }
     plan.apply(args.dry_run)
@@ -133,7 +146,14 @@ fn context(name: &Name, crate_name: &str) -> Context {
     context.insert("path", &name.kebab);
     context.insert("words", &name.words);
     context.insert("title", &name.title());
-    context.insert("singular", &singular.snake);
+    // The variable for one item; `item` when the name has no plural
+    // ending, so that a loop does not reuse the list's name.
+    let one = if singular.snake == name.snake {
+        "item"
+    } else {
+        singular.snake.as_str()
+    };
+    context.insert("singular", one);
     context.insert("singular_words", &singular.words);
     context.insert("singular_title", &singular.title());
     // The item type of a resource: `Post` for `posts`; a name with no
@@ -156,6 +176,79 @@ fn context(name: &Name, crate_name: &str) -> Context {
     context.insert("controller_imports", &dto.join(", "));
     context.insert("entity", &entity);
     context
+}
+
+/// Declares a resource's files in the existing `src/<name>/mod.rs`,
+/// re-exports their items, and lists the controller and service in the
+/// folder's module (or AppModule, as for `generate controller`).
+fn wire_resource(plan: &mut Plan, name: &Name, context: &Context) -> Result<(), CliError> {
+    let mod_rs = format!("src/{}/mod.rs", name.snake);
+    let controller = format!("{}Controller", name.pascal);
+    let service = format!("{}Service", name.pascal);
+    let dto = context
+        .get("dto_imports")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    for file in ["controller", "dto", "service"] {
+        plan.edit(&mod_rs, |source| edit::add_mod(source, file, false))?;
+    }
+    for item in [
+        format!("pub use controller::{controller};"),
+        format!("pub use dto::{{{dto}}};"),
+        format!("pub use service::{service};"),
+    ] {
+        plan.edit(&mod_rs, |source| edit::add_use(source, &item))?;
+    }
+    plan.edit(LIB, |source| edit::add_mod(source, &name.snake, true))?;
+    list_in_module(plan, name, "controllers", &controller)?;
+    list_in_module(plan, name, "providers", &service)?;
+    let module = format!("{}Module", name.pascal);
+    if edit::has_module(&plan.read(&mod_rs)?, &module) {
+        import_module(plan, name)?;
+    }
+    Ok(())
+}
+
+/// A link to the resource's list in the layout's `<nav>`, before `</nav>`
+/// and indented as the line before it. A layout without `</nav>`, or with
+/// the link already, is left alone (the plan says so).
+fn add_nav_link(plan: &mut Plan, name: &Name) {
+    let link = format!("<a href=\"/{}\">{}</a>", name.kebab, name.title());
+    let _ = plan.edit(LAYOUT, |source| {
+        if source.contains(&link) {
+            return Ok(Edited::Unchanged {
+                why: format!("the nav already links to /{}", name.kebab),
+            });
+        }
+        let Some(end) = source.find("</nav>") else {
+            return Ok(Edited::Unchanged {
+                why: "no `</nav>` to add a link to".to_owned(),
+            });
+        };
+        let line_start = source[..end].rfind('\n').map_or(0, |i| i + 1);
+        let mut content = source.to_owned();
+        if !source[line_start..end].trim().is_empty() {
+            // `</nav>` ends a line with content: the link goes just before it.
+            content.insert_str(end, &link);
+            return Ok(Edited::Changed {
+                content,
+                what: format!("nav links to /{}", name.kebab),
+            });
+        }
+        let previous = source[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let indent: String = source[previous..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        content.insert_str(line_start, &format!("{indent}{link}\n"));
+        Ok(Edited::Changed {
+            content,
+            what: format!("nav links to /{}", name.kebab),
+        })
+    });
 }
 
 /// `pub mod <name>;` in lib.rs, then `<Name>Module` imported by AppModule.

@@ -24,12 +24,6 @@ pub fn run(args: NewArgs) -> Result<(), CliError> {
             ))
         })?;
     let name = Name::app(args.name.as_deref().unwrap_or(folder_name))?;
-    if args.session == SessionKind::Cookie {
-        return Err(CliError::new(
-            "`--session cookie` is not yet available: encrypted cookie sessions are not in nestling yet; \
-             use `--session memory` (the default), `redis` or `postgres`",
-        ));
-    }
     if !args.force && is_non_empty(&args.path) {
         return Err(CliError::new(format!(
             "destination `{}` already exists and is not empty; pick another folder, or pass --force to write into it",
@@ -46,6 +40,16 @@ pub fn run(args: NewArgs) -> Result<(), CliError> {
     context.insert("nestling_dependency", &dependency);
     context.insert("session", &session_word(args.session));
     context.insert("session_store", session_store(args.session));
+    context.insert(
+        "session_cookie",
+        if args.session == SessionKind::Cookie {
+            "session"
+        } else {
+            "connect.sid"
+        },
+    );
+    // base64 of "nestling development key: local!" (32 bytes).
+    context.insert("dev_key", "bmVzdGxpbmcgZGV2ZWxvcG1lbnQga2V5OiBsb2NhbCE=");
 
     let mut plan = Plan::new(&args.path, args.force);
     for (path, content) in Templates::load().render_folder("new", &context)? {
@@ -138,7 +142,7 @@ fn session_store(session: SessionKind) -> &'static str {
         SessionKind::Memory => "memory store (`MemoryStore`)",
         SessionKind::Redis => "Redis store (`RedisStore`, at `REDIS_URL`)",
         SessionKind::Postgres => "PostgreSQL store (`PostgresStore`, at `DATABASE_URL`)",
-        SessionKind::Cookie => "cookie",
+        SessionKind::Cookie => "encrypted cookie (`SecureSessionOptions`)",
     }
 }
 

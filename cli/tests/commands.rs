@@ -85,12 +85,46 @@ fn new_takes_the_package_name_from_name() {
 }
 
 #[test]
-fn new_refuses_cookie_sessions_until_they_exist() {
-    let scratch = Scratch::new("cookie");
-    let output = nestling(scratch.path(), &["new", "demo", "--session", "cookie"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("`--session cookie` is not yet available"));
-    assert!(!scratch.path().join("demo").exists());
+fn new_sets_up_the_session_store_asked_for() {
+    let scratch = Scratch::new("stores");
+    for (store, feature, code) in [
+        ("memory", None, ".use_session(session_options().await?)"),
+        (
+            "redis",
+            Some("features = [\"redis\"]"),
+            "RedisStore::new(&url).await?",
+        ),
+        (
+            "postgres",
+            Some("features = [\"postgres\"]"),
+            "PostgresStore::new(&url)",
+        ),
+        ("cookie", None, ".use_secure_session(session_options())"),
+    ] {
+        nestling_ok(
+            scratch.path(),
+            &["new", store, "--skip-git", "--session", store],
+        );
+        let app = scratch.path().join(store);
+        let manifest = std::fs::read_to_string(app.join("Cargo.toml")).unwrap();
+        let nestling = manifest
+            .lines()
+            .find(|l| l.starts_with("nestling = "))
+            .unwrap();
+        assert_eq!(
+            nestling.contains("features"),
+            feature.is_some(),
+            "{nestling}"
+        );
+        if let Some(feature) = feature {
+            assert!(nestling.contains(feature), "{nestling}");
+        }
+        let lib = std::fs::read_to_string(app.join("src/lib.rs")).unwrap();
+        assert!(lib.contains(code), "{store}: {lib}");
+    }
+    let output = nestling(scratch.path(), &["new", "other", "--session", "files"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("possible values: memory, redis, postgres, cookie"));
 }
 
 #[test]
@@ -255,6 +289,35 @@ fn generate_into_a_module_lists_the_item_there() {
         "{app_module}"
     );
     assert!(!app_module.contains("BillingService"), "{app_module}");
+}
+
+#[test]
+fn a_resource_joins_a_module_made_before_and_the_nav() {
+    let scratch = Scratch::new("gen-into");
+    let demo = app(&scratch);
+    nestling_ok(&demo, &["g", "module", "blog"]);
+    let stderr = nestling_ok(&demo, &["g", "resource", "blog"]);
+    assert!(
+        stderr.contains("Updated src/blog/mod.rs (mod controller;, mod dto;"),
+        "{stderr}"
+    );
+    let module = std::fs::read_to_string(demo.join("src/blog/mod.rs")).unwrap();
+    for expected in [
+        "mod controller;\nmod dto;\nmod service;\n",
+        "pub use dto::{BlogItem, CreateBlogItemDto, UpdateBlogItemDto};",
+        "#[module(controllers = [BlogController], providers = [BlogService])]",
+    ] {
+        assert!(module.contains(expected), "{expected} in {module}");
+    }
+    let layout = std::fs::read_to_string(demo.join("views/layout.html")).unwrap();
+    assert!(
+        layout.contains("    <a href=\"/blog\">Blog</a>\n  </nav>"),
+        "{layout}"
+    );
+    // Once only.
+    nestling_ok(&demo, &["g", "resource", "blog"]);
+    let again = std::fs::read_to_string(demo.join("views/layout.html")).unwrap();
+    assert_eq!(again, layout);
 }
 
 #[test]

@@ -24,14 +24,16 @@ fn a_new_app() {
 }
 
 #[test]
-fn new_app_with_redis_and_postgres_sessions() {
-    for store in ["redis", "postgres"] {
+fn new_app_with_other_sessions() {
+    for store in ["redis", "postgres", "cookie"] {
         let scratch = Scratch::new("snap-store");
         let app = scaffold(&scratch, "demo", &["--session", store]);
         let all = files(&app);
         let differing: BTreeMap<_, _> = all
             .into_iter()
-            .filter(|(path, _)| ["Cargo.toml", "README.md", "src/lib.rs"].contains(&path.as_str()))
+            .filter(|(path, _)| {
+                ["Cargo.toml", "README.md", "src/lib.rs", "tests/app.rs"].contains(&path.as_str())
+            })
             .collect();
         check(&format!("new-{store}"), &differing);
     }
