@@ -105,8 +105,10 @@ fn a_new_app_builds_tests_and_serves_then_grows_a_resource() {
         gone.ends_with(r#"{"message":"Post #1 not found","error":"Not Found","statusCode":404}"#),
         "{gone}"
     );
-    // The home page is still there.
-    assert!(server.get("/", None).starts_with("HTTP/1.1 200 OK\r\n"));
+    // The home page is still there, and its nav links to the posts.
+    let home = server.get("/", None);
+    assert!(home.starts_with("HTTP/1.1 200 OK\r\n"), "{home}");
+    assert!(home.contains(r#"<a href="/posts">Posts</a>"#), "{home}");
 }
 
 /// The app's own target folder, beneath the workspace's target folder.
