@@ -202,7 +202,8 @@ impl Application {
 
     /// Sessions for the routes under `path` only, as Express's
     /// `app.use('/admin', session({...}))`: a request gets the session of the
-    /// first mount whose path is a prefix of its path (segment by segment).
+    /// first mount whose path is a prefix of its path (segment by segment,
+    /// ignoring ASCII case as Express does: `/ADMIN/x` is under `/admin`).
     /// Several mounts can have different options and stores.
     ///
     /// ```no_run
