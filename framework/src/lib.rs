@@ -40,7 +40,8 @@
 //! * `routing`: Nest paths translated to matchit (`routing/pattern.rs`, shared
 //!   with the macros), the route table built once (`routing/router.rs`).
 //! * [`controller`] and [`module`]: the static data the macros register.
-//! * [`injector`]: `Param`, `Query`, `Body`, `Req`, ... read the request.
+//! * [`injector`]: `Param`, `Query`, `Body`, `Req`, ... read the request;
+//!   [`form`]: `Valid<T>`, bodies checked against their validation rules.
 //! * [`response`]: [`IntoResponse`] turns handler results into responses.
 //! * [`exception`]: Nest's `HttpException` family and its JSON bodies.
 //! * [`view`]: Tera templates, `#[render]` and [`View`]; [`static_files`]:
@@ -52,6 +53,7 @@ pub mod controller;
 pub mod di;
 mod error;
 pub mod exception;
+pub mod form;
 pub mod injector;
 pub mod module;
 pub mod request;
@@ -73,6 +75,7 @@ pub use di::{
 };
 pub use error::{Error, Result};
 pub use exception::*;
+pub use form::{FormErrors, Invalid, Valid};
 pub use injector::{
     Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,
 };
@@ -80,7 +83,9 @@ pub use request::{RequestContext, RequestHead};
 pub use response::{Html, IntoResponse, Json, Redirect, Response, Streaming, Text};
 pub use routing::{ArgInfo, ArgKind};
 pub use server::{AppService, PeerAddr, Server, serve};
-pub use session::{CookieOptions, MemoryStore, Session, SessionOptions, SessionStore};
+pub use session::{
+    CookieOptions, MemoryStore, SecureSessionOptions, Session, SessionOptions, SessionStore,
+};
 pub use static_files::StaticOptions;
 pub use view::{Locals, View, render};
 
@@ -102,6 +107,7 @@ pub mod prelude {
         OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Provider, Scope,
     };
     pub use crate::exception::*;
+    pub use crate::form::{FormErrors, Invalid, Valid};
     pub use crate::injector::{
         Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,
     };

@@ -68,6 +68,16 @@ impl MethodsController {
         format!("cat {}", *id)
     }
 
+    #[get("cats/new")]
+    async fn new_cat(&self) -> &'static str {
+        "new cat form"
+    }
+
+    #[post("cats/:id")]
+    async fn update_cat(&self, id: Param<u32>) -> String {
+        format!("updated {}", *id)
+    }
+
     #[get("names/:name")]
     async fn name(&self, name: Param<String>) -> String {
         format!("name {}", *name)
@@ -285,6 +295,31 @@ async fn a_single_param_is_read_by_name_and_parsed() {
         get(&server, "/m/owners/ann/dogs/3").await.status_body(),
         (200, "dog 3")
     );
+}
+
+#[tokio::test]
+async fn a_static_route_wins_over_a_parameter_at_the_same_place() {
+    let server = start::<RoutingModule>().await;
+    assert_eq!(
+        get(&server, "/m/cats/new").await.status_body(),
+        (200, "new cat form")
+    );
+    assert_eq!(
+        get(&server, "/m/cats/new/").await.status_body(),
+        (200, "new cat form")
+    );
+    assert_eq!(
+        get(&server, "/m/cats/7").await.status_body(),
+        (200, "cat 7")
+    );
+    // Paths are case-sensitive, as Express's are by default: `NEW` is an id.
+    assert_eq!(get(&server, "/m/cats/NEW").await.status, 400);
+    // The static route is GET only; POST on the same path finds the
+    // parameter route of its own method.
+    let response = send(&server, "POST", "/m/cats/new", &[], b"").await;
+    assert_eq!(response.status, 400);
+    let response = send(&server, "POST", "/m/cats/9", &[], b"").await;
+    assert_eq!(response.status_body(), (201, "updated 9"));
 }
 
 #[tokio::test]

@@ -128,7 +128,7 @@ pub struct Application {
     global_prefix: String,
     limits: Limits,
     trust_proxy: bool,
-    sessions: Vec<(String, crate::session::SessionOptions)>,
+    sessions: Vec<(String, crate::session::MountOptions)>,
     initialized: bool,
     views: crate::view::ViewSettings,
     static_assets: Vec<(std::path::PathBuf, crate::static_files::StaticOptions)>,
@@ -218,7 +218,54 @@ impl Application {
         path: impl Into<String>,
         options: crate::session::SessionOptions,
     ) -> &mut Self {
-        self.sessions.push((path.into(), options));
+        self.sessions.push((path.into(), options.into()));
+        self
+    }
+
+    /// Turns on encrypted cookie sessions, as `fastify.register(
+    /// require('@fastify/secure-session'), {...})` does: the whole session
+    /// lives in one cookie, encrypted with the key, and no store is
+    /// involved. Handlers take the same [`Session`](crate::Session) as with
+    /// [`use_session`](Self::use_session). A Fastify app with the same key
+    /// and cookie name reads and writes the same cookies. Invalid options
+    /// (no key, a key that is not 32 bytes, a short secret, ...) stop the
+    /// app at start-up.
+    ///
+    /// ```no_run
+    /// use nestling::session::SecureSessionOptions;
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_secure_session(
+    ///     SecureSessionOptions::new().key(std::env::var("SESSION_KEY").unwrap_or_default()),
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn use_secure_session(
+        &mut self,
+        options: crate::session::SecureSessionOptions,
+    ) -> &mut Self {
+        self.use_secure_session_at("/", options)
+    }
+
+    /// Encrypted cookie sessions for the routes under `path` only; mounts
+    /// of both kinds can sit side by side (see
+    /// [`use_session_at`](Self::use_session_at)).
+    ///
+    /// ```no_run
+    /// use nestling::session::SecureSessionOptions;
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_secure_session_at("/api", SecureSessionOptions::new().key([7u8; 32]).cookie_name("api"));
+    /// # Ok(()) }
+    /// ```
+    pub fn use_secure_session_at(
+        &mut self,
+        path: impl Into<String>,
+        options: crate::session::SecureSessionOptions,
+    ) -> &mut Self {
+        self.sessions.push((path.into(), options.into()));
         self
     }
 

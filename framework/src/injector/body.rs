@@ -67,7 +67,7 @@ impl<T> Body<T> {
 pub struct RawBody(pub Bytes);
 
 /// Reads the body within the app's limits.
-async fn read(ctx: &mut RequestContext) -> Result<Bytes, HttpException> {
+pub(crate) async fn read(ctx: &mut RequestContext) -> Result<Bytes, HttpException> {
     let limits = ctx.head().app().limits;
     let declared = ctx
         .head()
@@ -126,16 +126,22 @@ impl<T: DeserializeOwned + Send + 'static> Injector for Body<T> {
         ctx: &mut RequestContext,
         _arg: &'static ArgInfo,
     ) -> Result<Self, HttpException> {
-        let format = format_of(ctx)?;
-        let bytes = read(ctx).await?;
-        match format {
-            Format::Json => serde_json::from_slice(&bytes)
-                .map(Body)
-                .map_err(|e| BadRequestException::new(format!("Invalid JSON body: {e}"))),
-            Format::Form => serde_html_form::from_bytes(&bytes)
-                .map(Body)
-                .map_err(|e| BadRequestException::new(format!("Invalid form body: {e}"))),
-        }
+        parse(ctx).await.map(Body)
+    }
+}
+
+/// Reads the body as JSON or as a urlencoded form, by its content type
+/// (`Body<T>`, and `Valid<T>` before it validates).
+pub(crate) async fn parse<T: DeserializeOwned>(
+    ctx: &mut RequestContext,
+) -> Result<T, HttpException> {
+    let format = format_of(ctx)?;
+    let bytes = read(ctx).await?;
+    match format {
+        Format::Json => serde_json::from_slice(&bytes)
+            .map_err(|e| BadRequestException::new(format!("Invalid JSON body: {e}"))),
+        Format::Form => serde_html_form::from_bytes(&bytes)
+            .map_err(|e| BadRequestException::new(format!("Invalid form body: {e}"))),
     }
 }
 

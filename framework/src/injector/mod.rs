@@ -16,6 +16,7 @@ mod req;
 
 use std::future::Future;
 
+pub(crate) use body::parse as parse_body;
 pub use body::{Body, RawBody};
 pub use headers::{Header, Headers};
 pub use host_param::HostParam;
@@ -53,7 +54,7 @@ use crate::routing::{ArgInfo, ArgKind};
     message = "`{Self}` cannot be a route handler parameter",
     label = "not an injector",
     note = "a handler parameter's type says where its value comes from, as Nest's parameter decorators do: `id: Param<u32>` reads the path parameter `:id`",
-    note = "the injectors are `Param<T>`, `Params<T>`, `Query<T>`, `Body<T>`, `RawBody`, `Req`, `Headers`, `Header<T>`, `Ip` and `HostParam<T>`; or implement `nestling::Injector` for your own type"
+    note = "the injectors are `Param<T>`, `Params<T>`, `Query<T>`, `Body<T>`, `RawBody`, `Req`, `Headers`, `Header<T>`, `Ip`, `HostParam<T>`, `Valid<T>`, `Session` and `Flash`; or implement `nestling::Injector` for your own type"
 )]
 pub trait Injector: Sized + Send + 'static {
     /// What the handler answers when injection fails.

@@ -92,6 +92,11 @@ pub(crate) struct Router {
     endpoints: Vec<Endpoint>,
     methods: [matchit::Router<usize>; METHOD_COUNT],
     slots: Vec<Vec<usize>>,
+    /// The paths without parameters, per method, to their slot: one hash and
+    /// one comparison find `/plaintext` where matchit walks its tree. matchit
+    /// ranks a static route above any parameter at every position, so a hit
+    /// here is what matchit would have found.
+    statics: [HashMap<Box<str>, usize, foldhash::fast::RandomState>; METHOD_COUNT],
     /// Whether a controller has a host pattern (else lookups ignore the host).
     has_hosts: bool,
 }
@@ -135,6 +140,7 @@ impl Router {
             endpoints: Vec::new(),
             methods: Default::default(),
             slots: Vec::new(),
+            statics: Default::default(),
             has_hosts: false,
         };
         let prefix = global_prefix.trim_matches('/');
@@ -285,6 +291,11 @@ impl Router {
         match self.methods[method].insert(matchit_path.clone(), slot) {
             Ok(()) => {
                 self.slots.push(vec![index]);
+                // Braces mark parameters, or are escaped (`{{`): neither is a
+                // path the request can spell byte for byte.
+                if !matchit_path.contains(['{', '}']) {
+                    self.statics[method].insert(matchit_path.into(), slot);
+                }
                 by_path.insert(key, slot);
             }
             Err(matchit::InsertError::Conflict { with }) => {
@@ -307,17 +318,23 @@ impl Router {
     }
 
     fn find(&self, method: RouteMethod, path: &str, host: Option<&str>) -> Option<Lookup> {
-        let matched = self.methods[method.slot()].at(path).ok()?;
-        let endpoint = self.slots[*matched.value].iter().copied().find(|&e| {
-            match &self.endpoints[e].host {
-                None => true,
-                Some(pattern) => host.is_some_and(|h| pattern.matches(h)),
+        let (slot, params) = match self.statics[method.slot()].get(path) {
+            Some(&slot) => (slot, PathParams::default()),
+            None => {
+                let matched = self.methods[method.slot()].at(path).ok()?;
+                let params = PathParams::from_match(path, matched.params.iter().map(|(_, v)| v));
+                (*matched.value, params)
             }
-        })?;
-        Some(Lookup::Found {
-            endpoint,
-            params: PathParams::from_match(path, matched.params.iter().map(|(_, v)| v)),
-        })
+        };
+        let endpoint =
+            self.slots[slot]
+                .iter()
+                .copied()
+                .find(|&e| match &self.endpoints[e].host {
+                    None => true,
+                    Some(pattern) => host.is_some_and(|h| pattern.matches(h)),
+                })?;
+        Some(Lookup::Found { endpoint, params })
     }
 
     /// Finds the endpoint for a request. `HEAD` falls back to `GET`, any method

@@ -24,6 +24,9 @@
 //!   (`controller::finish`), with the store call run to completion even if
 //!   the client goes away (`completion.rs`).
 //! * `secure.rs` decides whether a request is secure (`proxy`, trust proxy).
+//! * `secure_cookie/` is the other backend: no store, the session encrypted
+//!   in the cookie as @fastify/secure-session does ([`SecureSessionOptions`],
+//!   `app.use_secure_session`); `mounts.rs` holds both kinds.
 
 mod completion;
 mod config;
@@ -41,6 +44,7 @@ mod mounts;
 mod options;
 pub(crate) mod request;
 mod secure;
+mod secure_cookie;
 mod set_cookie;
 mod signature;
 mod state;
@@ -56,11 +60,12 @@ pub use decision::{
 pub use error::SessionError;
 pub use handle::Session;
 pub use id::generate_id;
-pub(crate) use mounts::SessionMounts;
+pub(crate) use mounts::{Mount, MountOptions, SessionMounts};
 pub use options::{
     CookieOptions, DEPRECATED_RESAVE, DEPRECATED_SAVE_UNINITIALIZED, Secure, SessionOptions, Unset,
 };
 pub use secure::is_secure;
+pub use secure_cookie::{SecureSessionConfig, SecureSessionOptions, SessionKey};
 pub use state::SessionState;
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;

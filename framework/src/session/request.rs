@@ -7,7 +7,8 @@ use std::sync::Arc;
 use http::header::SET_COOKIE;
 
 use super::completion::ToCompletion;
-use super::{Session, SessionConfig, StoreAction};
+use super::handle::Inner;
+use super::{Mount, Session, SessionConfig, StoreAction, secure_cookie};
 use crate::exception::HttpException;
 use crate::request::RequestHead;
 use crate::response::Response;
@@ -15,19 +16,26 @@ use crate::response::Response;
 /// The request's session, loaded (or generated) once per request; `None`
 /// when sessions are off or do not apply to this path (R2, R3).
 pub(crate) async fn session_of(head: &RequestHead) -> Result<Option<Session>, HttpException> {
-    let Some(config) = head.app.sessions.for_path(head.parts.uri.path()) else {
-        return Ok(None);
-    };
-    head.session
-        .get_or_try_init(|| load(config, head))
-        .await
-        .cloned()
+    match head.app.sessions.for_path(head.parts.uri.path()) {
+        None => Ok(None),
+        Some(Mount::Store(config)) => head
+            .session
+            .get_or_try_init(|| load(config, head))
+            .await
+            .cloned(),
+        Some(Mount::Cookie(config)) => head
+            .session
+            .get_or_try_init(|| async { Ok(Some(secure_cookie::session::load(config, head))) })
+            .await
+            .cloned(),
+    }
 }
 
 /// Why [`session_of`] gave `None`, for the log.
 pub(crate) fn why_none(head: &RequestHead) -> &'static str {
     if head.app.sessions.is_empty() {
-        "sessions are not enabled; call `app.use_session(SessionOptions::new().secret(..))`"
+        "sessions are not enabled; call `app.use_session(SessionOptions::new().secret(..))` \
+         or `app.use_secure_session(SecureSessionOptions::new().key(..))`"
     } else if head.app.sessions.for_path(head.parts.uri.path()).is_none() {
         "no `use_session_at` mount covers this path"
     } else {
@@ -88,6 +96,10 @@ fn snapshot(parts: &http::request::Parts) -> http::request::Parts {
 pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Response {
     let Some(Some(session)) = head.session.get() else {
         return response;
+    };
+    let session = match session.inner() {
+        Inner::Store(session) => session,
+        Inner::Cookie(session) => return secure_cookie::session::commit(session, response),
     };
     let config = session.config();
     let (id, action, document, changes, cookie) = session.with_state(|state| {

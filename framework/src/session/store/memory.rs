@@ -81,7 +81,10 @@ struct Shared {
 
 #[derive(Default)]
 struct State {
-    sessions: HashMap<Arc<str>, StoredSession>,
+    /// foldhash rather than SipHash: a request hashes its id three times
+    /// (get, merge, put), and the ids are the server's own random strings,
+    /// which a client cannot choose to collide.
+    sessions: HashMap<Arc<str>, StoredSession, foldhash::fast::RandomState>,
     /// `(expires, id)` of every session that expires, earliest first.
     expirations: BTreeSet<(i64, Arc<str>)>,
     purge_task: Option<JoinHandle<()>>,
