@@ -42,6 +42,7 @@
 //! * [`controller`] and [`module`]: the static data the macros register.
 //! * [`injector`]: `Param`, `Query`, `Body`, `Req`, ... read the request;
 //!   [`form`]: `Valid<T>`, bodies checked against their validation rules.
+//! * [`session`]: express-session; [`flash`]: connect-flash on top of it.
 //! * [`response`]: [`IntoResponse`] turns handler results into responses.
 //! * [`exception`]: Nest's `HttpException` family and its JSON bodies.
 //! * [`view`]: Tera templates, `#[render]` and [`View`]; [`static_files`]:
@@ -53,6 +54,7 @@ pub mod controller;
 pub mod di;
 mod error;
 pub mod exception;
+pub mod flash;
 pub mod form;
 pub mod injector;
 pub mod module;
@@ -75,6 +77,7 @@ pub use di::{
 };
 pub use error::{Error, Result};
 pub use exception::*;
+pub use flash::Flash;
 pub use form::{FormErrors, Invalid, Valid};
 pub use injector::{
     Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,
@@ -105,6 +108,7 @@ pub mod prelude {
         OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Provider, Scope,
     };
     pub use crate::exception::*;
+    pub use crate::flash::Flash;
     pub use crate::form::{FormErrors, Invalid, Valid};
     pub use crate::injector::{
         Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,

@@ -116,6 +116,7 @@ pub(crate) async fn create_from(
         initialized: false,
         views: Default::default(),
         static_assets: Vec::new(),
+        session_users: Vec::new(),
     })
 }
 
@@ -132,6 +133,9 @@ pub struct Application {
     initialized: bool,
     views: crate::view::ViewSettings,
     static_assets: Vec<(std::path::PathBuf, crate::static_files::StaticOptions)>,
+    /// What was enabled that keeps its state in the session (`use_flash`,
+    /// `use_csrf`), checked against `use_session` at start-up.
+    session_users: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for Application {
@@ -259,6 +263,14 @@ impl Application {
             );
         }
         let (views, static_files) = mvc(self.views, self.static_assets, &router)?;
+        if let Some(user) = self.session_users.first()
+            && self.sessions.is_empty()
+        {
+            return Err(Error::startup(vec![format!(
+                "{user} keeps its state in the session, but sessions are not enabled: \
+                 call app.use_session(SessionOptions::new().secret(..)) as well"
+            )]));
+        }
         let sessions = crate::session::SessionMounts::new(self.sessions)?;
         Ok(Arc::new(AppShared {
             router,
@@ -414,6 +426,37 @@ impl Application {
         provider: impl Fn(&mut crate::RequestContext, &mut crate::view::Locals) + Send + Sync + 'static,
     ) -> &mut Self {
         self.views.providers.push(Box::new(provider));
+        self
+    }
+
+    /// Flash messages in templates (connect-flash's `app.use(flash())` with
+    /// the usual `res.locals.messages = req.flash()`): every rendered
+    /// template sees the waiting messages as `flash`, a map from kind to
+    /// messages (`{}` when there are none), and they leave the session. The
+    /// [`Flash`](crate::Flash) injector works with or without it. Needs
+    /// [`use_session`](Self::use_session); without it the app does not start.
+    ///
+    /// ```no_run
+    /// use nestling::SessionOptions;
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_session(SessionOptions::new().secret("keyboard cat"))
+    ///     .use_flash();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// ```html
+    /// {% for kind, messages in flash %}{% for m in messages %}
+    ///   <p class="flash {{ kind }}">{{ m }}</p>
+    /// {% endfor %}{% endfor %}
+    /// ```
+    pub fn use_flash(&mut self) -> &mut Self {
+        self.session_users.push("app.use_flash()");
+        self.views.load_session = true;
+        self.views
+            .providers
+            .push(Box::new(crate::flash::locals::provide));
         self
     }
 
