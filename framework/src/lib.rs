@@ -42,7 +42,8 @@
 //! * [`controller`] and [`module`]: the static data the macros register.
 //! * [`injector`]: `Param`, `Query`, `Body`, `Req`, ... read the request;
 //!   [`form`]: `Valid<T>`, bodies checked against their validation rules.
-//! * [`session`]: express-session; [`flash`]: connect-flash on top of it.
+//! * [`session`]: express-session; [`flash`]: connect-flash on top of it;
+//!   [`csrf`]: csurf's tokens, checked before the handlers of unsafe requests.
 //! * [`response`]: [`IntoResponse`] turns handler results into responses.
 //! * [`exception`]: Nest's `HttpException` family and its JSON bodies.
 //! * [`view`]: Tera templates, `#[render]` and [`View`]; [`static_files`]:
@@ -51,6 +52,7 @@
 
 pub mod app;
 pub mod controller;
+pub mod csrf;
 pub mod di;
 mod error;
 pub mod exception;
@@ -92,7 +94,7 @@ pub use view::{Locals, View, render};
 
 pub use nestling_macros::{
     all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
-    post, put, redirect, render,
+    post, put, redirect, render, skip_csrf,
 };
 
 /// Re-exported so users need not depend on `http` themselves.
@@ -118,6 +120,6 @@ pub mod prelude {
     pub use crate::view::{View, render};
     pub use nestling_macros::{
         all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
-        post, put, redirect, render,
+        post, put, redirect, render, skip_csrf,
     };
 }

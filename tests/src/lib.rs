@@ -37,4 +37,7 @@ pub mod book {
 
     #[doc = include_str!("../../book/src/sessions.md")]
     pub mod sessions {}
+
+    #[doc = include_str!("../../book/src/security.md")]
+    pub mod security {}
 }
