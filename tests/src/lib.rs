@@ -40,4 +40,6 @@ pub mod book {
 
     #[doc = include_str!("../../book/src/deployment.md")]
     pub mod deployment {}
+    #[doc = include_str!("../../book/src/security.md")]
+    pub mod security {}
 }
