@@ -14,6 +14,9 @@ pub mod book {
     #[doc = include_str!("../../book/src/introduction.md")]
     pub mod introduction {}
 
+    #[doc = include_str!("../../book/src/quick-start.md")]
+    pub mod quick_start {}
+
     #[doc = include_str!("../../book/src/first-steps.md")]
     pub mod first_steps {}
 
@@ -42,4 +45,15 @@ pub mod book {
     pub mod deployment {}
     #[doc = include_str!("../../book/src/security.md")]
     pub mod security {}
+}
+
+/// The chapters translated into Chinese (`book/src/zh/`), compiled as the
+/// English ones are; `tests/book_translations.rs` checks they keep the
+/// English chapters' code blocks and sections.
+pub mod book_zh {
+    #[doc = include_str!("../../book/src/zh/quick-start.md")]
+    pub mod quick_start {}
+
+    #[doc = include_str!("../../book/src/zh/sessions.md")]
+    pub mod sessions {}
 }

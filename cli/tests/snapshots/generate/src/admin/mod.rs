@@ -1,0 +1,7 @@
+//! The admin feature.
+
+pub use controller::AdminController;
+pub use service::AdminService;
+
+mod controller;
+mod service;
