@@ -19,6 +19,7 @@
 #   WARMUP=1          seconds of unmeasured load per server and endpoint first
 #   CONNECTIONS=64    wrk connections (one wrk thread)
 #   ENDPOINTS="plaintext json page visits"   (visits reuses one session cookie per server)
+#   SESSION_BACKEND=cookie   the bench app serves /visits on encrypted cookie sessions
 #   NESTLING_PORT=18081 BASELINE_PORT=18082
 #   SKIP_BUILD=1      use the release binaries already built
 #   NESTLING_BIN=path BASELINE_BIN=path   compare other builds (implies SKIP_BUILD)

@@ -1,5 +1,7 @@
 //! The bench app: `PORT` (default 3000) on 127.0.0.1, one tokio thread as
 //! the peers it is compared with. Logging is off unless `RUST_LOG` is set.
+//! `SESSION_BACKEND=cookie` serves `/visits` on encrypted cookie sessions
+//! instead of the memory store.
 
 use bench::AppModule;
 
@@ -13,7 +15,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     runtime.block_on(async {
         let mut app = nestling::create::<AppModule>().await?;
         app.set_base_views_dir(bench::page::VIEWS_DIR);
-        app.use_session(bench::visits::session_options());
+        if bench::visits::cookie_backend() {
+            app.use_secure_session(bench::visits::secure_session_options());
+        } else {
+            app.use_session(bench::visits::session_options());
+        }
         app.listen(("127.0.0.1", nestling::port_from_env())).await
     })?;
     Ok(())

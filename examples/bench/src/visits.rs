@@ -1,9 +1,11 @@
 //! `GET /visits` -> the seed's counter: read `visits` from the session
 //! (memory store, signed `connect.sid` cookie), store `visits + 1`, answer
-//! the number as text.
+//! the number as text. With `SESSION_BACKEND=cookie` the same handler runs
+//! on encrypted cookie sessions (@fastify/secure-session's format, no
+//! store): the seed's Fastify case.
 
 use nestling::prelude::*;
-use nestling::session::SessionOptions;
+use nestling::session::{SecureSessionOptions, SessionOptions};
 
 /// The secret both the app and the baseline sign with.
 pub const SECRET: &str = "bench secret";
@@ -15,6 +17,20 @@ pub fn session_options() -> SessionOptions {
         .secret(SECRET)
         .resave(false)
         .save_uninitialized(false)
+}
+
+/// The key of the cookie backend (32 bytes, base64).
+pub const KEY: &str = "YmVuY2gga2V5IGJlbmNoIGtleSBiZW5jaCBrZXkgISE=";
+
+/// The seed's Fastify options: a key, the defaults otherwise (cookie
+/// `session`, `Path=/; HttpOnly; SameSite=Lax`).
+pub fn secure_session_options() -> SecureSessionOptions {
+    SecureSessionOptions::new().key(KEY)
+}
+
+/// Whether `SESSION_BACKEND=cookie` asks for the cookie backend.
+pub fn cookie_backend() -> bool {
+    std::env::var("SESSION_BACKEND").is_ok_and(|backend| backend == "cookie")
 }
 
 /// Serves `/visits`.
