@@ -26,6 +26,7 @@
 #   CONNECTIONS=64    wrk connections (one wrk thread)
 #   ENDPOINTS="plaintext json page visits redis/visits"   (the visits endpoints reuse one session cookie per server)
 #   REDIS_URL=redis://127.0.0.1:6379   for redis/visits
+#   SESSION_BACKEND=cookie   the bench app serves /visits on encrypted cookie sessions
 #   NESTLING_PORT=18081 BASELINE_PORT=18082
 #   SKIP_BUILD=1      use the release binaries already built
 #   NESTLING_BIN=path BASELINE_BIN=path   compare other builds (implies SKIP_BUILD)

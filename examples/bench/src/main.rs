@@ -2,6 +2,8 @@
 //! the peers it is compared with. Logging is off unless `RUST_LOG` is set.
 //! With `BENCH_REDIS_URL` (e.g. `redis://127.0.0.1:6379`) it also serves
 //! `/redis/visits`, the session counter on the Redis store.
+//! `SESSION_BACKEND=cookie` serves `/visits` on encrypted cookie sessions
+//! instead of the memory store.
 
 use bench::{AppModule, WithRedisModule};
 
@@ -24,7 +26,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             None => nestling::create::<AppModule>().await?,
         };
         app.set_base_views_dir(bench::page::VIEWS_DIR);
-        app.use_session(bench::visits::session_options());
+        if bench::visits::cookie_backend() {
+            app.use_secure_session(bench::visits::secure_session_options());
+        } else {
+            app.use_session(bench::visits::session_options());
+        }
         app.listen(("127.0.0.1", nestling::port_from_env())).await
     })?;
     Ok(())
