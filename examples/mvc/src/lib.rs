@@ -18,4 +18,4 @@ pub mod current_user;
 pub mod notes;
 mod setup;
 
-pub use setup::{AppModule, configure};
+pub use setup::{AppModule, configure, configure_with};

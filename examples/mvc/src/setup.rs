@@ -23,6 +23,18 @@ pub struct AppModule;
 /// # Errors
 /// When `REDIS_URL` is set but Redis cannot be reached.
 pub async fn configure(app: &mut Application) -> Result<(), StoreError> {
+    configure_with(app, std::env::var("REDIS_URL").ok().as_deref()).await
+}
+
+/// [`configure`] with the Redis URL given rather than read from the
+/// environment (`None`: the memory store).
+///
+/// # Errors
+/// When Redis cannot be reached at `redis_url`.
+pub async fn configure_with(
+    app: &mut Application,
+    redis_url: Option<&str>,
+) -> Result<(), StoreError> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let secret = std::env::var("SESSION_SECRET")
         .unwrap_or_else(|_| "a development secret: set SESSION_SECRET in production".to_owned());
@@ -35,8 +47,9 @@ pub async fn configure(app: &mut Application) -> Result<(), StoreError> {
                 .secure(Secure::Auto)
                 .same_site(SameSite::Lax),
         );
-    if let Ok(url) = std::env::var("REDIS_URL") {
-        sessions = sessions.store(RedisStore::new(&url).await?);
+    if let Some(url) = redis_url {
+        // Each app its own key prefix, so apps sharing a Redis do not mix.
+        sessions = sessions.store(RedisStore::new(url).await?.prefix("mvc:sess:"));
     }
     app.use_session(sessions)
         .set_base_views_dir(root.join("views"))

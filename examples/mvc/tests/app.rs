@@ -1,7 +1,7 @@
 //! The app's own tests: in process with `TestClient` (its cookie jar plays
 //! the browser), and once over a real socket.
 
-use mvc::{AppModule, configure};
+use mvc::{AppModule, configure, configure_with};
 use nestling::testing::{Test, TestClient, TestResponse};
 
 async fn client() -> TestClient {
@@ -304,4 +304,41 @@ async fn serves_over_a_real_socket() {
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
     assert!(response.contains(r#"<input type="hidden" name="_csrf""#));
     server.shutdown().await;
+}
+
+/// With Redis (`REDIS_URL`), sessions outlive the app: a second instance
+/// (a restart, or another server behind the load balancer) knows the user.
+#[tokio::test]
+async fn sessions_in_redis_survive_a_restart() {
+    let redis = "redis://127.0.0.1:6379";
+    let start = || async {
+        let mut app = Test::create_testing_module::<AppModule>()
+            .compile()
+            .await
+            .unwrap()
+            .create_nest_application();
+        configure_with(&mut app, Some(redis))
+            .await
+            .expect("Redis on 127.0.0.1:6379");
+        TestClient::new(app).await.unwrap()
+    };
+    let first = start().await;
+    let response = sign_up(&first, "ada@example.com").await;
+    assert_eq!(response.status(), 303);
+    let cookie = first.cookie("connect.sid").unwrap();
+    drop(first);
+    let second = start().await;
+    second.set_cookie("connect.sid", &cookie);
+    let page = second.get("/notes").send().await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .contains(r#"<span class="who">ada@example.com</span>"#)
+    );
+    // Logging out deletes it from Redis: the cookie is worth nothing after.
+    let response = post_form(&second, "/notes", "/logout", &[]).await;
+    assert_eq!(response.status(), 303);
+    let third = start().await;
+    third.set_cookie("connect.sid", &cookie);
+    assert_eq!(third.get("/notes").send().await.status(), 303);
 }
