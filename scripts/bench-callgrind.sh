@@ -14,6 +14,7 @@
 #   DURATION=3  CONNECTIONS=16  ENDPOINTS="plaintext json"  PORT=18091
 #   SKIP_BUILD=1, NESTLING_BIN=path, BASELINE_BIN=path   as in bench-http.sh
 #   KEEP=dir    keep the callgrind profiles there (for callgrind_annotate)
+#   SESSION_BACKEND=cookie   the bench app serves /visits on encrypted cookie sessions
 #
 # Usage: scripts/bench-callgrind.sh
 set -euo pipefail

@@ -10,6 +10,12 @@
 # load generator saturates before a fast server does, so CPU time per request
 # is the figure that compares servers; req/s is printed too.
 #
+# `redis/visits` is /visits on the Redis store (REDIS_URL, default
+# redis://127.0.0.1:6379, keys under `bench:sess:`): nestling only (the
+# baseline has no Redis client), compared with nestling's own /visits on the
+# memory store in the same run; the Redis server's CPU per request is shown
+# beside it when its process can be read.
+#
 # Only 127.0.0.1 is targeted; every run is bounded by DURATION; the servers
 # are stopped on exit.
 #
@@ -18,7 +24,9 @@
 #   DURATION=5        seconds per run
 #   WARMUP=1          seconds of unmeasured load per server and endpoint first
 #   CONNECTIONS=64    wrk connections (one wrk thread)
-#   ENDPOINTS="plaintext json page visits"   (visits reuses one session cookie per server)
+#   ENDPOINTS="plaintext json page visits redis/visits"   (the visits endpoints reuse one session cookie per server)
+#   REDIS_URL=redis://127.0.0.1:6379   for redis/visits
+#   SESSION_BACKEND=cookie   the bench app serves /visits on encrypted cookie sessions
 #   NESTLING_PORT=18081 BASELINE_PORT=18082
 #   SKIP_BUILD=1      use the release binaries already built
 #   NESTLING_BIN=path BASELINE_BIN=path   compare other builds (implies SKIP_BUILD)
@@ -30,7 +38,10 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 CONNECTIONS=${CONNECTIONS:-64}
-ENDPOINTS=${ENDPOINTS:-plaintext json page visits}
+ENDPOINTS=${ENDPOINTS:-plaintext json page visits redis/visits}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+# Endpoints only nestling serves.
+NESTLING_ONLY=" redis/visits "
 NESTLING_PORT=${NESTLING_PORT:-18081}
 BASELINE_PORT=${BASELINE_PORT:-18082}
 SERVER_CORE=${SERVER_CORE:-0}
@@ -82,6 +93,10 @@ port_open() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+nestling_only() {
+    [[ $NESTLING_ONLY == *" $1 "* ]]
+}
+
 # start NAME BINARY PORT: starts a server pinned to the server core and
 # sets started_pid (not a command substitution: the pid must reach cleanup).
 start() {
@@ -90,7 +105,11 @@ start() {
         echo "port $port is already in use; set ${name^^}_PORT to a free one" >&2
         exit 1
     fi
-    PORT=$port taskset -c "$SERVER_CORE" "$binary" >"$work/$name.log" 2>&1 &
+    local redis=()
+    if [ "$name" = nestling ] && [[ " $ENDPOINTS " == *" redis/visits "* ]]; then
+        redis=(BENCH_REDIS_URL="$REDIS_URL")
+    fi
+    env "${redis[@]}" PORT="$port" taskset -c "$SERVER_CORE" "$binary" >"$work/$name.log" 2>&1 &
     local pid=$!
     pids+=("$pid")
     for _ in $(seq 100); do
@@ -114,12 +133,12 @@ cpu_ticks() {
     sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
 }
 
-# session_cookie PORT: the session cookie a first /visits hands out, so
-# that every measured /visits request reuses one session (the seed's case).
+# session_cookie PORT ENDPOINT: the session cookie a first request hands
+# out, so that every measured request reuses one session (the seed's case).
 session_cookie() {
     local header
     header=$(exec 3<>"/dev/tcp/127.0.0.1/$1" &&
-        printf 'GET /visits HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
+        printf 'GET /%s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3 &&
         cat <&3 | grep -i '^set-cookie:' | head -n1)
     header=${header#*: }
     echo "${header%%;*}"
@@ -128,8 +147,8 @@ session_cookie() {
 # load PORT ENDPOINT SECONDS: runs wrk, prints "requests req_per_s".
 load() {
     local out headers=()
-    if [ "$2" = visits ]; then
-        headers=(-H "Cookie: $(session_cookie "$1")")
+    if [[ $2 == *visits ]]; then
+        headers=(-H "Cookie: $(session_cookie "$1" "$2")")
     fi
     out=$(timeout $(($3 + 30)) taskset -c "$CLIENT_CORE" \
         wrk -t1 -c"$CONNECTIONS" -d"$3s" "${headers[@]}" "http://127.0.0.1:$1/$2")
@@ -143,10 +162,12 @@ load() {
 # measure NAME PID PORT ENDPOINT ROUND: one measured run, appended to results.
 measure() {
     local name=$1 pid=$2 port=$3 endpoint=$4 round=$5
-    local user0 sys0 user1 sys1 requests rps
+    local user0 sys0 user1 sys1 requests rps redis0=0 redis1=0 r0 r1
     read -r user0 sys0 < <(cpu_ticks "$pid")
+    if [ -n "$redis_pid" ]; then read -r r0 r1 < <(cpu_ticks "$redis_pid"); redis0=$((r0 + r1)); fi
     read -r requests rps < <(load "$port" "$endpoint" "$DURATION")
     read -r user1 sys1 < <(cpu_ticks "$pid")
+    if [ -n "$redis_pid" ]; then read -r r0 r1 < <(cpu_ticks "$redis_pid"); redis1=$((r0 + r1)); fi
     local us user sys
     read -r us user sys < <(awk -v u=$((user1 - user0)) -v s=$((sys1 - sys0)) \
         -v hz="$tick" -v n="$requests" 'BEGIN {
@@ -155,13 +176,21 @@ measure() {
         }')
     printf '%-9s %-9s round %d: %10.0f req/s  %7s us CPU/request (user %s, system %s; %d requests)\n' \
         "$endpoint" "$name" "$round" "$rps" "$us" "$user" "$sys" "$requests" >&2
-    echo "$endpoint $name $round $rps $us $user $sys" >>"$work/results"
+    local redis_us
+    redis_us=$(awk -v t=$((redis1 - redis0)) -v hz="$tick" -v n="$requests" \
+        'BEGIN { printf "%.3f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+    echo "$endpoint $name $round $rps $us $user $sys $redis_us" >>"$work/results"
 }
 
 start nestling "$bin_nestling" "$NESTLING_PORT"
 pid_nestling=$started_pid
 start baseline "$bin_baseline" "$BASELINE_PORT"
 pid_baseline=$started_pid
+# The Redis server's CPU (read only), when it runs on this machine.
+redis_pid=""
+if [[ " $ENDPOINTS " == *" redis/visits "* ]]; then
+    redis_pid=$(pgrep -xo redis-server || true)
+fi
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "servers on core $SERVER_CORE, wrk (1 thread, $CONNECTIONS connections) on core $CLIENT_CORE;" \
@@ -169,12 +198,14 @@ echo "servers on core $SERVER_CORE, wrk (1 thread, $CONNECTIONS connections) on 
 
 for endpoint in $ENDPOINTS; do
     load "$NESTLING_PORT" "$endpoint" "$WARMUP" >/dev/null
-    load "$BASELINE_PORT" "$endpoint" "$WARMUP" >/dev/null
+    nestling_only "$endpoint" || load "$BASELINE_PORT" "$endpoint" "$WARMUP" >/dev/null
 done
 
 for round in $(seq "$ROUNDS"); do
     for endpoint in $ENDPOINTS; do
-        if [ $((round % 2)) = 1 ]; then
+        if nestling_only "$endpoint"; then
+            measure nestling "$pid_nestling" "$NESTLING_PORT" "$endpoint" "$round"
+        elif [ $((round % 2)) = 1 ]; then
             measure nestling "$pid_nestling" "$NESTLING_PORT" "$endpoint" "$round"
             measure baseline "$pid_baseline" "$BASELINE_PORT" "$endpoint" "$round"
         else
@@ -202,6 +233,7 @@ awk -v endpoints="$ENDPOINTS" '
         us[$1, $2] = us[$1, $2] " " $5
         user[$1, $2] = user[$1, $2] " " $6
         sys[$1, $2] = sys[$1, $2] " " $7
+        redis[$1, $2] = redis[$1, $2] " " $8
         by_round[$1, $2, $3] = $5
         rounds[$3] = 1
     }
@@ -231,4 +263,9 @@ awk -v endpoints="$ENDPOINTS" '
         pu = median(us["plaintext", "nestling"]); vu = median(us["visits", "nestling"])
         if (pu > 0 && vu > 0)
             printf "\nnestling /visits costs %.3fx its own /plaintext CPU per request\n", vu / pu
+        # The Redis store against the memory store, both in nestling.
+        rr = median(rps["redis/visits", "nestling"]); mr = median(rps["visits", "nestling"])
+        ru = median(us["redis/visits", "nestling"])
+        if (rr > 0 && mr > 0)
+            printf "nestling /redis/visits: %.0f req/s = %.3fx /visits on the memory store (target >= 0.5x); %.3f us CPU/request = %.3fx, plus %.3f us in redis-server\n", rr, rr / mr, ru, (vu > 0 ? ru / vu : 0), median(redis["redis/visits", "nestling"])
     }' "$work/results"

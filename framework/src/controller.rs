@@ -102,6 +102,17 @@ pub fn finish(mut ctx: RequestContext, outcome: Result<Response, Response>) -> F
     let response = match outcome {
         Ok(response) | Err(response) => response,
     };
+    // A view that needs the session (flash messages, CSRF tokens) is
+    // rendered once it is loaded, then the session is committed.
+    if crate::view::waits_for_session(&ctx, &response) {
+        return Finish(Some(Step::Commit(Box::pin(async move {
+            let response = match crate::session::request::session_of(ctx.head()).await {
+                Ok(_) => crate::view::render_pending(&mut ctx, response),
+                Err(error) => crate::response::IntoResponse::into_response(error),
+            };
+            crate::session::request::commit(ctx.head(), response).await
+        }))));
+    }
     // A returned `View` is rendered here, where the request's locals are.
     let response = crate::view::render_pending(&mut ctx, response);
     if !matches!(ctx.head().session.get(), Some(Some(_))) {

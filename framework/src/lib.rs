@@ -42,6 +42,8 @@
 //! * [`controller`] and [`module`]: the static data the macros register.
 //! * [`injector`]: `Param`, `Query`, `Body`, `Req`, ... read the request;
 //!   [`form`]: `Valid<T>`, bodies checked against their validation rules.
+//! * [`session`]: express-session; [`flash`]: connect-flash on top of it;
+//!   [`csrf`]: csurf's tokens, checked before the handlers of unsafe requests.
 //! * [`response`]: [`IntoResponse`] turns handler results into responses.
 //! * [`exception`]: Nest's `HttpException` family and its JSON bodies.
 //! * [`view`]: Tera templates, `#[render]` and [`View`]; [`static_files`]:
@@ -50,9 +52,11 @@
 
 pub mod app;
 pub mod controller;
+pub mod csrf;
 pub mod di;
 mod error;
 pub mod exception;
+pub mod flash;
 pub mod form;
 pub mod injector;
 pub mod module;
@@ -75,6 +79,7 @@ pub use di::{
 };
 pub use error::{Error, Result};
 pub use exception::*;
+pub use flash::Flash;
 pub use form::{FormErrors, Invalid, Valid};
 pub use injector::{
     Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,
@@ -91,7 +96,7 @@ pub use view::{Locals, View, render};
 
 pub use nestling_macros::{
     all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
-    post, put, redirect, render,
+    post, put, redirect, render, skip_csrf,
 };
 
 /// Re-exported so users need not depend on `http` themselves.
@@ -107,6 +112,7 @@ pub mod prelude {
         OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Provider, Scope,
     };
     pub use crate::exception::*;
+    pub use crate::flash::Flash;
     pub use crate::form::{FormErrors, Invalid, Valid};
     pub use crate::injector::{
         Body, Header, Headers, HostParam, Injector, Ip, Param, Params, Query, RawBody, Req,
@@ -116,6 +122,6 @@ pub mod prelude {
     pub use crate::view::{View, render};
     pub use nestling_macros::{
         all, controller, delete, get, head, header, http_code, injectable, module, options, patch,
-        post, put, redirect, render,
+        post, put, redirect, render, skip_csrf,
     };
 }

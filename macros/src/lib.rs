@@ -50,5 +50,6 @@ macro_rules! misplaced_attributes {
 }
 
 misplaced_attributes!(
-    get, post, put, patch, delete, options, head, all, http_code, header, redirect, render
+    get, post, put, patch, delete, options, head, all, http_code, header, redirect, render,
+    skip_csrf
 );

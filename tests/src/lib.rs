@@ -40,6 +40,11 @@ pub mod book {
 
     #[doc = include_str!("../../book/src/sessions.md")]
     pub mod sessions {}
+
+    #[doc = include_str!("../../book/src/deployment.md")]
+    pub mod deployment {}
+    #[doc = include_str!("../../book/src/security.md")]
+    pub mod security {}
 }
 
 /// The chapters translated into Chinese (`book/src/zh/`), compiled as the

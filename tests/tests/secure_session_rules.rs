@@ -337,7 +337,40 @@ async fn invalid_configurations_refuse_to_start_naming_the_fix() {
 }
 
 #[tokio::test]
-async fn a_handler_without_sessions_says_how_to_turn_them_on() {
+async fn cookie_and_store_mounts_side_by_side() {
+    // Cookie sessions under /visits only; the rest has none.
+    let server = common::start_with::<CookieSessionModule>(|app| {
+        app.use_secure_session_at("/visits", keyed().cookie_name("visits"));
+    })
+    .await;
+    let response = get_with_cookie(&server, "/visits", None).await;
+    assert_eq!(response.status_body(), (200, "1"));
+    assert!(set_cookie(&response).unwrap().starts_with("visits="));
+    let response = get_with_cookie(&server, "/get/user", None).await;
+    assert_eq!(response.status, 500, "no session outside the mount");
+    // With express-session on the rest, each path gets its own backend.
+    let server = common::start_with::<CookieSessionModule>(|app| {
+        app.use_secure_session_at("/visits", keyed());
+        app.use_session(
+            nestling::session::SessionOptions::new()
+                .secret("s")
+                .resave(false)
+                .save_uninitialized(false),
+        );
+    })
+    .await;
+    let response = get_with_cookie(&server, "/visits", None).await;
+    assert!(set_cookie(&response).unwrap().starts_with("session="));
+    let response = get_with_cookie(&server, "/set/user/ann", None).await;
+    assert!(
+        set_cookie(&response)
+            .unwrap()
+            .starts_with("connect.sid=s%3A")
+    );
+}
+
+#[tokio::test]
+async fn a_session_handler_without_sessions_answers_500() {
     let server = common::start::<CookieSessionModule>().await;
     let response = common::get(&server, "/visits").await;
     assert_eq!(response.status, 500);

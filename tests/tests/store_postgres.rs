@@ -10,6 +10,7 @@ mod common;
 mod session_support;
 mod store_support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::tokio_postgres::{self, Client, NoTls};
@@ -430,9 +431,20 @@ async fn a_document_written_by_express_is_read_and_updated_in_place() {
 #[tokio::test]
 async fn parallel_requests_on_one_session_keep_all_200_keys() {
     let schema = Schema::new("sessions_merge").await;
-    let store = schema.store().await;
-    let server = serve(minute_options(store.clone())).await;
+    // 199 of the saves queue on one row lock, each a transaction with a
+    // commit flushed to disk: on a busy machine the last ones wait longer
+    // than the 2 s default timeout, and a save that times out is logged and
+    // dropped (express-session's rule). This test is about merging, so it
+    // gives the queue time, and fails loudly on any store error.
+    let store = schema.store().await.timeout(Duration::from_secs(60));
+    let errors = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&errors);
+    let options = minute_options(store.clone()).on_commit_error(move |error| {
+        seen.lock().unwrap().push(error.to_string());
+    });
+    let server = serve(options).await;
     let id = parallel_keys(&server, 200).await;
+    assert_eq!(*errors.lock().unwrap(), Vec::<String>::new());
     assert_all_keys(&schema.sess(&id).await.unwrap(), 200);
     schema.drop().await;
 }

@@ -16,7 +16,7 @@ use nestling::prelude::*;
 pub use json::{JsonController, Message};
 pub use page::PageController;
 pub use plaintext::PlaintextController;
-pub use visits::VisitsController;
+pub use visits::{RedisVisitsController, VisitsController};
 
 /// The text both `/plaintext` and `/json` answer.
 pub const HELLO: &str = "Hello, World!";
@@ -24,3 +24,8 @@ pub const HELLO: &str = "Hello, World!";
 /// The bench app's root module.
 #[module(controllers = [PlaintextController, JsonController, PageController, VisitsController])]
 pub struct AppModule;
+
+/// [`AppModule`] and `/redis/visits`, the seed's counter on the Redis
+/// store (the bench app serves it when given `BENCH_REDIS_URL`).
+#[module(imports = [AppModule], controllers = [RedisVisitsController])]
+pub struct WithRedisModule;

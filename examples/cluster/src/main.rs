@@ -23,9 +23,11 @@ async fn main() -> nestling::Result<()> {
         println!("instance on {}", server.url("/me"));
         servers.push(server);
     }
-    tokio::signal::ctrl_c().await.ok();
+    // As `listen` does for one server: on SIGINT or SIGTERM, every
+    // instance stops accepting and finishes its requests.
+    let signal = nestling::server::shutdown_signal().await;
     for server in servers {
-        server.shutdown().await;
+        server.shutdown_with_signal(Some(signal)).await;
     }
     Ok(())
 }

@@ -1548,6 +1548,29 @@ async fn redis_ttl_options() {
 }
 
 #[tokio::test]
+async fn redis_set_of_an_expired_session_destroys_it() {
+    // RD4: a TTL of zero or less deletes instead of storing, through the
+    // store's own destroy, which the op log shows.
+    let app = App::start().await;
+    let first = app.get("/redis/visits").await;
+    let id = first.sid("redis.sid");
+    let cookie = first.pair("redis.sid");
+    let expired = app.get_with("/redis/maxage?ms=-1000&mod=1", &cookie).await;
+    assert_eq!(expired.status_json(), (200, json!({"ok": true})));
+    let store = app.store("redis").await;
+    assert_eq!(
+        short(&store),
+        [
+            format!("set {id}"),
+            format!("get {id}"),
+            format!("set {id}"),
+            format!("destroy {id}"),
+        ]
+    );
+    assert_eq!(store["sessions"], json!({}));
+}
+
+#[tokio::test]
 async fn redis_foreign_documents_faults_and_disconnects() {
     let app = App::start().await;
     // A document written by someone else (an Express app) is read as it is.

@@ -30,6 +30,8 @@ pub(crate) struct AppShared {
     /// static folders, tried before the routes.
     pub(crate) views: Option<crate::view::ViewEngine>,
     pub(crate) static_files: crate::static_files::StaticFiles,
+    /// `use_csrf`: checked before the handlers of unsafe requests.
+    pub(crate) csrf: Option<Arc<crate::csrf::CsrfConfig>>,
 }
 
 /// Creates an app from its root module (Nest's `NestFactory.create(AppModule)`).
@@ -116,6 +118,8 @@ pub(crate) async fn create_from(
         initialized: false,
         views: Default::default(),
         static_assets: Vec::new(),
+        session_users: Vec::new(),
+        csrf: None,
     })
 }
 
@@ -132,6 +136,11 @@ pub struct Application {
     initialized: bool,
     views: crate::view::ViewSettings,
     static_assets: Vec<(std::path::PathBuf, crate::static_files::StaticOptions)>,
+    /// What was enabled that keeps its state in the session (`use_flash`,
+    /// `use_csrf`), checked against `use_session` at start-up.
+    session_users: Vec<&'static str>,
+    /// `use_csrf`, or the problems of its options.
+    csrf: Option<std::result::Result<Arc<crate::csrf::CsrfConfig>, Vec<String>>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -202,7 +211,8 @@ impl Application {
 
     /// Sessions for the routes under `path` only, as Express's
     /// `app.use('/admin', session({...}))`: a request gets the session of the
-    /// first mount whose path is a prefix of its path (segment by segment).
+    /// first mount whose path is a prefix of its path (segment by segment,
+    /// ignoring ASCII case as Express does: `/ADMIN/x` is under `/admin`).
     /// Several mounts can have different options and stores.
     ///
     /// ```no_run
@@ -306,6 +316,19 @@ impl Application {
             );
         }
         let (views, static_files) = mvc(self.views, self.static_assets, &router)?;
+        let csrf = match self.csrf {
+            Some(Ok(config)) => Some(config),
+            Some(Err(problems)) => return Err(Error::startup(problems)),
+            None => None,
+        };
+        if let Some(user) = self.session_users.first()
+            && self.sessions.is_empty()
+        {
+            return Err(Error::startup(vec![format!(
+                "{user} keeps its state in the session, but sessions are not enabled: \
+                 call app.use_session(SessionOptions::new().secret(..)) as well"
+            )]));
+        }
         let sessions = crate::session::SessionMounts::new(self.sessions)?;
         Ok(Arc::new(AppShared {
             router,
@@ -316,6 +339,7 @@ impl Application {
             lifecycle: self.lifecycle,
             views,
             static_files,
+            csrf,
         }))
     }
 
@@ -464,6 +488,84 @@ impl Application {
         self
     }
 
+    /// Flash messages in templates (connect-flash's `app.use(flash())` with
+    /// the usual `res.locals.messages = req.flash()`): every rendered
+    /// template sees the waiting messages as `flash`, a map from kind to
+    /// messages (`{}` when there are none), and they leave the session. The
+    /// [`Flash`](crate::Flash) injector works with or without it. Needs
+    /// [`use_session`](Self::use_session); without it the app does not start.
+    ///
+    /// ```no_run
+    /// use nestling::SessionOptions;
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_session(SessionOptions::new().secret("keyboard cat"))
+    ///     .use_flash();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// ```html
+    /// {% for kind, messages in flash %}{% for m in messages %}
+    ///   <p class="flash {{ kind }}">{{ m }}</p>
+    /// {% endfor %}{% endfor %}
+    /// ```
+    pub fn use_flash(&mut self) -> &mut Self {
+        self.session_users.push("app.use_flash()");
+        self.views.load_session = true;
+        self.views
+            .providers
+            .push(Box::new(crate::flash::locals::provide));
+        self
+    }
+
+    /// CSRF protection (csurf's synchronizer token): POST, PUT, PATCH and
+    /// DELETE requests must carry a token made from a secret in their
+    /// session, in the `_csrf` form field or an `x-csrf-token` header, or
+    /// they are refused with Nest's 403 before the handler runs
+    /// (`{"statusCode":403,"message":"invalid csrf token","error":"Forbidden"}`).
+    /// Templates get the token as `csrf_token`, and the functions
+    /// `{{ csrf_token() }}` and `{{ csrf_field() }}` (a hidden input). A
+    /// route opts out with `#[skip_csrf]`. Needs
+    /// [`use_session`](Self::use_session); without it the app does not start.
+    ///
+    /// ```no_run
+    /// use nestling::csrf::CsrfOptions;
+    /// use nestling::SessionOptions;
+    /// # #[nestling::module] struct AppModule;
+    /// # async fn run() -> nestling::Result<()> {
+    /// let mut app = nestling::create::<AppModule>().await?;
+    /// app.use_session(SessionOptions::new().secret("keyboard cat"))
+    ///     .use_csrf(CsrfOptions::default());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// ```html
+    /// <form method="post" action="/notes">{{ csrf_field() }} ... </form>
+    /// ```
+    pub fn use_csrf(&mut self, options: crate::csrf::CsrfOptions) -> &mut Self {
+        self.session_users.push("app.use_csrf(..)");
+        let config = options.build().map(Arc::new);
+        // Registered even when the options are wrong, so that their
+        // problems are reported rather than templates that do not parse.
+        let field = config
+            .as_ref()
+            .map_or("_csrf".to_owned(), |c| c.field.clone());
+        self.views
+            .configure
+            .push(Arc::new(move |tera: &mut tera::Tera| {
+                crate::csrf::locals::register(tera, &field)
+            }));
+        if let Ok(config) = &config {
+            self.views.load_session = true;
+            self.views
+                .providers
+                .push(Box::new(crate::csrf::locals::provider(Arc::clone(config))));
+        }
+        self.csrf = Some(config);
+        self
+    }
+
     /// Serves the files of `dir` (Nest's `app.useStaticAssets`, Express's
     /// serve-static), with [`StaticOptions`](crate::static_files::StaticOptions)
     /// (prefix, index, dotfiles, caching, ...). Folders are tried before the
@@ -510,7 +612,16 @@ fn mvc(
             None
         }
         Err(found) => {
-            problems.extend(found);
+            problems.extend(found.into_iter().map(|problem| {
+                if problem.contains("Unknown function `csrf_") {
+                    format!(
+                        "{problem}\ncsrf_token() and csrf_field() exist once CSRF protection \
+                         is on: call app.use_csrf(CsrfOptions::default())"
+                    )
+                } else {
+                    problem
+                }
+            }));
             None
         }
     };

@@ -16,8 +16,8 @@ mod req;
 
 use std::future::Future;
 
-pub(crate) use body::parse as parse_body;
 pub use body::{Body, RawBody};
+pub(crate) use body::{parse as parse_body, read as read_body};
 pub use headers::{Header, Headers};
 pub use host_param::HostParam;
 pub use ip::Ip;

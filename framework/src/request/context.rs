@@ -142,6 +142,12 @@ impl RequestContext {
         std::mem::take(&mut self.locals)
     }
 
+    /// Puts a body back (one that was read before the handler, by the CSRF
+    /// check), for the handler's injectors.
+    pub(crate) fn put_body(&mut self, body: RequestBody) {
+        self.body = Some(body);
+    }
+
     /// Takes the body; `None` if an injector already took it.
     pub fn take_body(&mut self) -> Option<RequestBody> {
         self.body.take()

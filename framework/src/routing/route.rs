@@ -110,6 +110,10 @@ pub struct RouteDef {
     /// `#[render("name")]`: the template the handler's value is rendered
     /// with (checked at start-up).
     pub render: Option<&'static str>,
+    /// `#[skip_csrf]`: unsafe methods reach this handler without a CSRF
+    /// token even when the app has `use_csrf` (webhooks, token-authenticated
+    /// APIs).
+    pub skip_csrf: bool,
     /// Builds the request handler around a controller instance.
     pub bind: fn(Instance) -> Option<BoundHandler>,
 }

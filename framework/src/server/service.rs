@@ -145,7 +145,13 @@ impl AppService {
                 let future = {
                     let _enter = span.enter();
                     std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        handler(RequestContext::new(head, body))
+                        let ctx = RequestContext::new(head, body);
+                        // `use_csrf`: unsafe requests pass its check first.
+                        if crate::csrf::guards(&self.app, endpoint, &ctx.head().parts.method) {
+                            crate::csrf::guarded(Arc::clone(&self.app), endpoint, ctx)
+                        } else {
+                            handler(ctx)
+                        }
                     }))
                 };
                 match future {

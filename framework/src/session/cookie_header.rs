@@ -90,6 +90,47 @@ pub(crate) fn find<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, str
         .map(decode)
 }
 
+/// The value of the first cookie called `name`, decoded as [`find`] does,
+/// as bytes: what encrypted cookie sessions read, whose values are base64
+/// with a few escapes. A value whose escapes all stand for ASCII characters
+/// (`%2B`, `%3B`, ...) is decoded in one pass without building a string;
+/// any other is decoded by [`find`]'s rules.
+pub(crate) fn find_bytes<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, [u8]>> {
+    let raw = headers
+        .get_all(COOKIE)
+        .iter()
+        .find_map(|line| find_in_line(line.as_bytes(), name.as_bytes()))?;
+    if !raw.contains(&b'%') {
+        // Bytes past ASCII stay as they are: the caller only looks for
+        // ASCII characters, which Latin-1 maps to the same bytes.
+        return Some(Cow::Borrowed(raw));
+    }
+    if let Some(decoded) = decode_ascii_escapes(raw) {
+        return Some(Cow::Owned(decoded));
+    }
+    Some(match decode(raw) {
+        Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+        Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+    })
+}
+
+/// `decodeURIComponent` of a value whose every `%` starts an escape of an
+/// ASCII character; `None` for any other value (a bad escape, or one of a
+/// byte past ASCII, which only the full decoder can judge).
+fn decode_ascii_escapes(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    // Copy the runs between escapes whole.
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        out.extend_from_slice(&rest[..at]);
+        let escaped = hex_byte(rest, at).filter(u8::is_ascii)?;
+        out.push(escaped);
+        rest = &rest[at + 3..];
+    }
+    out.extend_from_slice(rest);
+    Some(out)
+}
+
 /// cookie@0.7.2's `parse` loop over one header line, stopping at the first
 /// pair named `name`; returns its raw value.
 fn find_in_line<'h>(line: &'h [u8], name: &[u8]) -> Option<&'h [u8]> {
@@ -268,6 +309,26 @@ mod tests {
         assert_eq!(value("sid=a=b", "sid").as_deref(), Some("a=b"));
         // P1: a line shorter than two characters has nothing
         assert_eq!(value("=", ""), None);
+    }
+
+    #[test]
+    fn values_as_bytes_decode_like_find() {
+        for line in [
+            "sid=a%2Bb%3Bc%3D",
+            "sid=a%2bb%3bc",
+            "sid=plain+/=",
+            "sid=%zz%2B",
+            "sid=%C3%A9%2B",
+            "sid=%C3%2B",
+            "sid=100%",
+            "sid=\"q%3B\"",
+        ] {
+            let map = headers(&[line.as_bytes()]);
+            let text = find(&map, "sid").unwrap();
+            let bytes = find_bytes(&map, "sid").unwrap();
+            assert_eq!(bytes.as_ref(), text.as_bytes(), "{line}");
+        }
+        assert!(find_bytes(&headers(&[b"a=1"]), "sid").is_none());
     }
 
     #[test]

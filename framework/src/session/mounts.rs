@@ -95,7 +95,11 @@ impl SessionMounts {
             .iter()
             .find(|(mount, _)| {
                 mount == "/"
-                    || (path.starts_with(mount.as_str())
+                    // Express matches `app.use` paths case-insensitively.
+                    || (path
+                        .as_bytes()
+                        .get(..mount.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(mount.as_bytes()))
                         && matches!(path.as_bytes().get(mount.len()), None | Some(b'/')))
             })
             .map(|(_, config)| config)
@@ -133,6 +137,9 @@ mod tests {
         assert_eq!(mounts.for_path("/admin").unwrap().name(), "a");
         assert_eq!(mounts.for_path("/admin/x").unwrap().name(), "a");
         assert_eq!(mounts.for_path("/administrator").unwrap().name(), "b");
+        // As Express's `app.use("/admin", session(..))`: case-insensitive.
+        assert_eq!(mounts.for_path("/ADMIN/x").unwrap().name(), "a");
+        assert_eq!(mounts.for_path("/Admin").unwrap().name(), "a");
         assert_eq!(mounts.for_path("/").unwrap().name(), "b");
     }
 

@@ -28,6 +28,8 @@ pub(crate) struct ViewEngine {
     mode: Mode,
     /// Run before each render to add per-request locals.
     pub(crate) providers: Vec<LocalsProvider>,
+    /// Load the session before rendering (`use_flash`, `use_csrf`).
+    pub(crate) load_session: bool,
 }
 
 /// Everything needed to (re)build the templates.
@@ -171,6 +173,7 @@ impl ViewEngine {
             globals,
             configure,
             providers,
+            load_session,
             problems,
             cache: _,
         } = settings;
@@ -214,6 +217,7 @@ impl ViewEngine {
             source,
             mode,
             providers,
+            load_session,
         }))
     }
 

@@ -12,7 +12,7 @@ use http::header::CONTENT_TYPE;
 use super::{PendingView, ViewContext, ViewError, error_page};
 use crate::exception::HttpException;
 use crate::request::RequestContext;
-use crate::response::{IntoResponse, Response};
+use crate::response::{IntoResponse, Response, ResponseBody};
 
 /// Renders what a `#[render("name")]` handler returned.
 pub fn render_route<T: ViewContext + ?Sized>(
@@ -54,8 +54,50 @@ fn unshare(error: Arc<ViewError>) -> ViewError {
     Arc::try_unwrap(error).unwrap_or_else(|shared| ViewError::message(shared.to_string()))
 }
 
+/// Whether `response` is a view to render once the request's session is
+/// loaded (see [`session_pending`]).
+pub(crate) fn waits_for_session(ctx: &RequestContext, response: &Response) -> bool {
+    response.extensions().get::<PendingView>().is_some() && session_pending(ctx)
+}
+
+/// Whether a render must wait for the session: flash messages and CSRF
+/// tokens come from it (`use_flash`, `use_csrf`), and locals providers
+/// cannot wait for a store.
+fn session_pending(ctx: &RequestContext) -> bool {
+    let head = ctx.head();
+    head.app()
+        .views
+        .as_ref()
+        .is_some_and(|views| views.load_session)
+        && head.session.get().is_none()
+        && head
+            .app()
+            .sessions
+            .for_path(head.parts().uri.path())
+            .is_some()
+}
+
 /// Renders `name` with `context` over the request's locals.
 pub(crate) fn render_template(
+    ctx: &mut RequestContext,
+    name: &str,
+    context: Result<tera::Context, ViewError>,
+) -> Response {
+    if session_pending(ctx) {
+        // `controller::finish` renders it once the session is loaded.
+        let mut response = Response::new(ResponseBody::empty());
+        response.extensions_mut().insert(PendingView {
+            template: name.to_owned().into(),
+            context: context.map_err(Arc::new),
+        });
+        return response;
+    }
+    render_loaded(ctx, name, context)
+}
+
+/// Renders `name` with `context` over the request's locals, the session (if
+/// any) being loaded already.
+fn render_loaded(
     ctx: &mut RequestContext,
     name: &str,
     context: Result<tera::Context, ViewError>,

@@ -24,6 +24,9 @@ pub(crate) struct ViewSettings {
     pub(crate) globals: Locals,
     pub(crate) configure: Vec<Configure>,
     pub(crate) providers: Vec<LocalsProvider>,
+    /// Whether a render first loads the request's session (flash messages
+    /// and CSRF tokens read it from their locals providers, which are sync).
+    pub(crate) load_session: bool,
     /// Express's `view cache`; `None` means "not in debug builds".
     pub(crate) cache: Option<bool>,
     /// Problems found while configuring, reported at start-up with the rest.

@@ -319,6 +319,7 @@ fn route(
         Some(template) => quote!(::core::option::Option::Some(#template)),
         None => quote!(::core::option::Option::None),
     };
+    let skip_csrf = attrs.skip_csrf;
     let handler_name = name.to_string();
     let def = quote! {
         __n::RouteDef {
@@ -333,6 +334,7 @@ fn route(
             headers: &[#(#headers),*],
             redirect: #redirect,
             render: #render,
+            skip_csrf: #skip_csrf,
             bind: #bind_fn,
         }
     };

@@ -82,6 +82,8 @@ pub struct RouteAttrs {
     pub redirect: Option<(LitStr, Option<LitInt>)>,
     /// `#[render("index")]`: the template the handler's value is rendered with.
     pub render: Option<LitStr>,
+    /// `#[skip_csrf]`: the route is left out of `use_csrf`'s check.
+    pub skip_csrf: bool,
 }
 
 fn attr_name(attr: &Attribute) -> Option<String> {
@@ -89,7 +91,10 @@ fn attr_name(attr: &Attribute) -> Option<String> {
 }
 
 pub fn is_modifier(name: &str) -> bool {
-    matches!(name, "http_code" | "header" | "redirect" | "render")
+    matches!(
+        name,
+        "http_code" | "header" | "redirect" | "render" | "skip_csrf"
+    )
 }
 
 /// Removes nestling's attributes from `method` and returns what they said,
@@ -130,6 +135,7 @@ pub fn take_route_attrs(method: &mut ImplItemFn) -> syn::Result<Option<RouteAttr
                 headers: Vec::new(),
                 redirect: None,
                 render: None,
+                skip_csrf: false,
             });
         } else if is_modifier(&name) {
             modifiers.push(attr);
@@ -183,6 +189,15 @@ pub fn take_route_attrs(method: &mut ImplItemFn) -> syn::Result<Option<RouteAttr
                     ));
                 }
                 route.render = Some(template);
+            }
+            Some("skip_csrf") => {
+                if !matches!(attr.meta, syn::Meta::Path(_)) {
+                    return Err(syn::Error::new_spanned(
+                        &attr,
+                        "`#[skip_csrf]` takes no arguments",
+                    ));
+                }
+                route.skip_csrf = true;
             }
             _ => unreachable!("only modifiers are collected"),
         }

@@ -4,56 +4,83 @@
 //! skips any other character, stops at the first `=` and ignores a lone
 //! trailing character.
 
-/// The six bits of a base64 character of either alphabet, or `None` for
-/// a character Node skips.
-fn sextet(c: u8) -> Option<u32> {
-    let value = match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' | b'-' => 62,
-        b'/' | b'_' => 63,
-        _ => return None,
-    };
-    Some(u32::from(value))
-}
+/// What each byte means to Node's decoder: its six bits, [`SKIP`] for a
+/// character it ignores, [`END`] for `=`.
+const DECODE: [u8; 256] = {
+    let mut table = [SKIP; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table[b'-' as usize] = 62;
+    table[b'_' as usize] = 63;
+    table[b'=' as usize] = END;
+    table
+};
+const SKIP: u8 = 0xFF;
+const END: u8 = 0xFE;
 
 /// Decodes `text` as Node does; never fails.
 pub(crate) fn decode(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    decode_with(text, |bytes| out.extend_from_slice(bytes));
+    out
+}
+
+/// Decodes `text` as Node does into exactly `N` bytes; `None` when it
+/// decodes to any other length.
+pub(crate) fn decode_exact<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
+    let mut out = [0; N];
+    let mut len = 0;
+    let mut fits = true;
+    decode_with(text, |bytes| match out.get_mut(len..len + bytes.len()) {
+        Some(slot) if fits => {
+            slot.copy_from_slice(bytes);
+            len += bytes.len();
+        }
+        _ => fits = false,
+    });
+    (fits && len == N).then_some(out)
+}
+
+/// Node's decoding loop, handing each group's bytes to `emit`.
+fn decode_with(text: &[u8], mut emit: impl FnMut(&[u8])) {
     let mut group = 0u32;
     let mut filled = 0;
     for &c in text {
-        if c == b'=' {
-            break;
+        let bits = DECODE[usize::from(c)];
+        if bits >= END {
+            if bits == END {
+                break;
+            }
+            continue;
         }
-        let Some(bits) = sextet(c) else { continue };
-        group = group << 6 | bits;
+        group = group << 6 | u32::from(bits);
         filled += 1;
         if filled == 4 {
-            out.extend_from_slice(&[(group >> 16) as u8, (group >> 8) as u8, group as u8]);
+            emit(&[(group >> 16) as u8, (group >> 8) as u8, group as u8]);
             group = 0;
             filled = 0;
         }
     }
     // Two characters carry one byte, three carry two; one carries none.
     match filled {
-        2 => out.push((group >> 4) as u8),
-        3 => out.extend_from_slice(&[(group >> 10) as u8, (group >> 2) as u8]),
+        2 => emit(&[(group >> 4) as u8]),
+        3 => emit(&[(group >> 10) as u8, (group >> 2) as u8]),
         _ => {}
     }
-    out
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Appends standard padded base64 of `bytes` to `out`, percent-encoded as
 /// `encodeURIComponent` encodes it (`+` `/` `=` become `%2B` `%2F` `%3D`).
-pub(crate) fn encode_uri_component(bytes: &[u8], out: &mut String) {
+pub(crate) fn encode_uri_component(bytes: &[u8], out: &mut Vec<u8>) {
     let mut push = |sextet: u32| match ALPHABET[(sextet & 63) as usize] {
-        b'+' => out.push_str("%2B"),
-        b'/' => out.push_str("%2F"),
-        c => out.push(char::from(c)),
+        b'+' => out.extend_from_slice(b"%2B"),
+        b'/' => out.extend_from_slice(b"%2F"),
+        c => out.push(c),
     };
     let mut chunks = bytes.chunks_exact(3);
     for chunk in &mut chunks {
@@ -68,14 +95,14 @@ pub(crate) fn encode_uri_component(bytes: &[u8], out: &mut String) {
             let group = u32::from(a) << 16;
             push(group >> 18);
             push(group >> 12);
-            out.push_str("%3D%3D");
+            out.extend_from_slice(b"%3D%3D");
         }
         [a, b] => {
             let group = u32::from(a) << 16 | u32::from(b) << 8;
             push(group >> 18);
             push(group >> 12);
             push(group >> 6);
-            out.push_str("%3D");
+            out.extend_from_slice(b"%3D");
         }
         _ => {}
     }
@@ -128,15 +155,20 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(hex(text), expected, "{text:?}");
+            let exact = decode_exact::<3>(text.as_bytes());
+            assert_eq!(exact.is_some(), expected.len() == 6, "{text:?}");
         }
+        assert_eq!(decode_exact::<2>(b"QUJD"), None);
+        assert_eq!(decode_exact::<4>(b"QUJD"), None);
     }
 
     #[test]
     fn encodes_standard_padded_base64_escaped_like_encode_uri_component() {
         for len in 0..70 {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 250) as u8).collect();
-            let mut out = String::new();
+            let mut out = Vec::new();
             encode_uri_component(&bytes, &mut out);
+            let out = String::from_utf8(out).unwrap();
             let expected = STANDARD
                 .encode(&bytes)
                 .replace('+', "%2B")

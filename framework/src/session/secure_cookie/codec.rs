@@ -78,7 +78,12 @@ impl KeyRing {
     /// Encrypts `buffer[TAG_BYTES..]` in place under the first key and
     /// `nonce`, writes the tag into `buffer[..TAG_BYTES]`, and appends the
     /// cookie value, percent-encoded, to `out`.
-    pub(crate) fn seal_into(&self, buffer: &mut [u8], nonce: &[u8; NONCE_BYTES], out: &mut String) {
+    pub(crate) fn seal_into(
+        &self,
+        buffer: &mut [u8],
+        nonce: &[u8; NONCE_BYTES],
+        out: &mut Vec<u8>,
+    ) {
         let (tag_slot, body) = buffer.split_at_mut(TAG_BYTES);
         // Without associated data this cannot fail.
         if let Ok(tag) =
@@ -87,7 +92,7 @@ impl KeyRing {
             tag_slot.copy_from_slice(&tag);
         }
         base64::encode_uri_component(buffer, out);
-        out.push_str("%3B");
+        out.extend_from_slice(b"%3B");
         base64::encode_uri_component(nonce, out);
     }
 
@@ -95,18 +100,15 @@ impl KeyRing {
     /// `decodeSecureSession` does: parts after the second `;` are ignored,
     /// both parts are read as leniently as Node reads base64, and the keys
     /// are tried in order.
-    pub(crate) fn open(&self, value: &str) -> Result<Opened, Rejected> {
-        let mut parts = value.split(';');
+    pub(crate) fn open(&self, value: &[u8]) -> Result<Opened, Rejected> {
+        let mut parts = value.split(|&b| b == b';');
         let cipher_text = parts.next().unwrap_or_default();
         let nonce_text = parts.next().ok_or(Rejected::Malformed)?;
-        let mut buffer = base64::decode(cipher_text.as_bytes());
+        let mut buffer = base64::decode(cipher_text);
         if buffer.len() < TAG_BYTES {
             return Err(Rejected::ShortCipher);
         }
-        let nonce = base64::decode(nonce_text.as_bytes());
-        if nonce.len() != NONCE_BYTES {
-            return Err(Rejected::NonceLength);
-        }
+        let nonce = base64::decode_exact::<NONCE_BYTES>(nonce_text).ok_or(Rejected::NonceLength)?;
         let nonce = Nonce::from_slice(&nonce);
         let (tag, body) = buffer.split_at_mut(TAG_BYTES);
         let tag = Tag::clone_from_slice(tag);
@@ -142,9 +144,9 @@ mod tests {
     fn seal(ring: &KeyRing, plaintext: &[u8], nonce: &[u8; NONCE_BYTES]) -> String {
         let mut buffer = vec![0; TAG_BYTES];
         buffer.extend_from_slice(plaintext);
-        let mut out = String::new();
+        let mut out = Vec::new();
         ring.seal_into(&mut buffer, nonce, &mut out);
-        out
+        String::from_utf8(out).unwrap()
     }
 
     /// Spec §8's secretbox vector, as libsodium wrote it.
@@ -164,18 +166,20 @@ mod tests {
 
     #[test]
     fn opens_the_spec_vector() {
-        let opened = ring(&[[7; 32]]).open(VECTOR).unwrap();
+        let opened = ring(&[[7; 32]]).open(VECTOR.as_bytes()).unwrap();
         assert_eq!(opened.plaintext(), PLAINTEXT);
         assert_eq!(opened.key_index, 0);
     }
 
     #[test]
     fn tries_every_key_in_order() {
-        let opened = ring(&[[1; 32], [2; 32], [7; 32]]).open(VECTOR).unwrap();
+        let opened = ring(&[[1; 32], [2; 32], [7; 32]])
+            .open(VECTOR.as_bytes())
+            .unwrap();
         assert_eq!(opened.key_index, 2);
         assert_eq!(opened.plaintext(), PLAINTEXT);
         assert_eq!(
-            ring(&[[1; 32]]).open(VECTOR).unwrap_err(),
+            ring(&[[1; 32]]).open(VECTOR.as_bytes()).unwrap_err(),
             Rejected::Unauthenticated
         );
     }
@@ -185,9 +189,12 @@ mod tests {
         let ring = ring(&[[7; 32]]);
         // URL-safe alphabet, no padding, junk characters, extra parts.
         let lenient = VECTOR.replace('+', "-").replace('/', "_").replace("==", "");
-        assert!(ring.open(&lenient).is_ok());
-        assert!(ring.open(&VECTOR.replace(';', " ;!")).is_ok());
-        assert!(ring.open(&format!("{VECTOR};extra;parts")).is_ok());
+        assert!(ring.open(lenient.as_bytes()).is_ok());
+        assert!(ring.open(VECTOR.replace(';', " ;!").as_bytes()).is_ok());
+        assert!(
+            ring.open(format!("{VECTOR};extra;parts").as_bytes())
+                .is_ok()
+        );
     }
 
     #[test]
@@ -209,30 +216,38 @@ mod tests {
             (&format!("{nonce};{cipher}"), Rejected::NonceLength),
         ];
         for (value, expected) in cases {
-            assert_eq!(ring.open(value).unwrap_err(), expected, "{value:?}");
+            assert_eq!(
+                ring.open(value.as_bytes()).unwrap_err(),
+                expected,
+                "{value:?}"
+            );
         }
         // Every single bit flipped in the ciphertext or the nonce fails.
         let mut raw = base64::decode(cipher.as_bytes());
         for i in 0..raw.len() * 8 {
             raw[i / 8] ^= 1 << (i % 8);
-            let mut value = String::new();
+            let mut value = Vec::new();
             base64::encode_uri_component(&raw, &mut value);
-            let value = value
+            let value = String::from_utf8(value)
+                .unwrap()
                 .replace("%2B", "+")
                 .replace("%2F", "/")
                 .replace("%3D", "=");
             assert_eq!(
-                ring.open(&format!("{value};{nonce}")).unwrap_err(),
+                ring.open(format!("{value};{nonce}").as_bytes())
+                    .unwrap_err(),
                 Rejected::Unauthenticated
             );
             raw[i / 8] ^= 1 << (i % 8);
         }
         let mut bad_nonce = [9u8; NONCE_BYTES];
         bad_nonce[23] ^= 0x80;
-        let mut nonce_text = String::new();
+        let mut nonce_text = Vec::new();
         base64::encode_uri_component(&bad_nonce, &mut nonce_text);
+        let nonce_text = String::from_utf8(nonce_text).unwrap();
         assert_eq!(
-            ring.open(&format!("{cipher};{nonce_text}")).unwrap_err(),
+            ring.open(format!("{cipher};{nonce_text}").as_bytes())
+                .unwrap_err(),
             Rejected::Unauthenticated
         );
     }
@@ -246,6 +261,6 @@ mod tests {
             .replace("%2F", "/")
             .replace("%3D", "=")
             .replace("%3B", ";");
-        assert_eq!(ring.open(&decoded).unwrap().plaintext(), b"{}");
+        assert_eq!(ring.open(decoded.as_bytes()).unwrap().plaintext(), b"{}");
     }
 }

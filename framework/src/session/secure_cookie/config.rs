@@ -11,6 +11,7 @@ use http::{HeaderMap, HeaderValue};
 use super::base64::encoded_len_max;
 use super::codec::{KeyRing, NONCE_BYTES, TAG_BYTES};
 use super::key::SessionKey;
+use super::nonce;
 use super::payload;
 use super::set_cookie::{Attributes, MAX_COOKIE_BYTES};
 use super::state::{CookieState, Outcome};
@@ -96,7 +97,7 @@ impl SecureSessionConfig {
     /// a fresh empty one, silently (logged at debug, spec §4).
     pub(crate) fn load(&self, headers: &HeaderMap) -> CookieState {
         let now = date::now_ms();
-        let Some(value) = cookie_header::find(headers, &self.name) else {
+        let Some(value) = cookie_header::find_bytes(headers, &self.name) else {
             tracing::trace!(target: "nestling::session", "no session cookie: a new session");
             return CookieState::fresh(now);
         };
@@ -152,10 +153,9 @@ impl SecureSessionConfig {
         let mut buffer = Vec::with_capacity(TAG_BYTES + 32 + data.len() * 24);
         buffer.resize(TAG_BYTES, 0);
         payload::write(data, ts, &mut buffer);
-        let mut nonce = [0u8; NONCE_BYTES];
-        getrandom::fill(&mut nonce).map_err(SessionError::random)?;
+        let nonce = nonce::fresh().map_err(SessionError::random)?;
         let attributes = &self.attributes[usize::from(secure_request)];
-        let mut out = String::with_capacity(
+        let mut out = Vec::with_capacity(
             self.name.len()
                 + 1
                 + encoded_len_max(buffer.len())
@@ -163,14 +163,18 @@ impl SecureSessionConfig {
                 + encoded_len_max(NONCE_BYTES)
                 + attributes.len(),
         );
-        out.push_str(&self.name);
-        out.push('=');
+        out.extend_from_slice(self.name.as_bytes());
+        out.push(b'=');
         self.ring.seal_into(&mut buffer, &nonce, &mut out);
         match state.changed_cookie() {
-            None => out.push_str(attributes),
-            Some(cookie) => Attributes::of_cookie(cookie)
-                .write(&mut out)
-                .map_err(SessionError::cookie)?,
+            None => out.extend_from_slice(attributes.as_bytes()),
+            Some(cookie) => {
+                let mut text = String::new();
+                Attributes::of_cookie(cookie)
+                    .write(&mut text)
+                    .map_err(SessionError::cookie)?;
+                out.extend_from_slice(text.as_bytes());
+            }
         }
         if out.len() > MAX_COOKIE_BYTES {
             return Err(SessionError::cookie(format!(

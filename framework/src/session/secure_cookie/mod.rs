@@ -14,7 +14,7 @@
 //!   `base64.rs`), and its JSON read (`payload.rs`) into a `CookieState`
 //!   (`state.rs`), which keeps the plugin's `changed`/`deleted` flags.
 //! * At the end of the request, `config.rs` encrypts the payload under the
-//!   first key with a fresh nonce and writes the `Set-Cookie` with the
+//!   first key with a fresh nonce (`nonce.rs`) and writes the `Set-Cookie` with the
 //!   attributes of `set_cookie.rs`, refusing one over 4096 bytes.
 //! * `session.rs` is the wiring: what a `Session` handle holds, loading on
 //!   first use and the commit after the handler.
@@ -23,6 +23,7 @@ mod base64;
 mod codec;
 mod config;
 mod key;
+mod nonce;
 mod options;
 mod payload;
 pub(crate) mod session;
