@@ -249,6 +249,17 @@ async fn per_response_cookie_options_and_configured_attributes() {
     assert!(header.ends_with("; HttpOnly; SameSite=Lax"), "{header}");
     let response = get_with_cookie(&server, "/visits", None).await;
     assert!(!set_cookie(&response).unwrap().contains("Max-Age"));
+    // Reading the attributes changes nothing in the header.
+    let server = serve(keyed().cookie(CookieOptions::new().max_age(Duration::from_secs(60)))).await;
+    let response = get_with_cookie(&server, "/peek", None).await;
+    assert_eq!(response.status_body(), (200, "Some(60s)"));
+    assert!(
+        set_cookie(&response)
+            .unwrap()
+            .ends_with("; Max-Age=60; Path=/; HttpOnly; SameSite=Lax"),
+        "{:?}",
+        set_cookie(&response)
+    );
 }
 
 #[tokio::test]

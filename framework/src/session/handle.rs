@@ -242,7 +242,7 @@ impl Session {
     pub fn cookie(&self) -> Option<SessionCookie> {
         match &*self.inner {
             Inner::Store(s) => s.state().cookie().cloned(),
-            Inner::Cookie(c) => c.cookie_mut(|cookie| cookie.clone()),
+            Inner::Cookie(c) => c.cookie(),
         }
     }
 

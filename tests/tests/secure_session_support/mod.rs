@@ -119,6 +119,14 @@ impl CookieSessionController {
         Ok("remembered")
     }
 
+    /// Reads the cookie's attributes, then writes.
+    #[get("peek")]
+    async fn peek(&self, mut session: Session) -> Result<String, HttpException> {
+        let max_age = session.cookie().and_then(|c| c.original_max_age());
+        session.insert("peeked", true)?;
+        Ok(format!("{max_age:?}"))
+    }
+
     /// Writes, then drops this request's changes.
     #[get("unset")]
     async fn unset(&self, mut session: Session) -> Result<&'static str, HttpException> {

@@ -26,6 +26,16 @@ impl CookieSession {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// This response's cookie attributes, without changing them.
+    pub(crate) fn cookie(&self) -> Option<SessionCookie> {
+        let state = self.state();
+        state.data()?;
+        Some(match state.changed_cookie() {
+            Some(cookie) => cookie.clone(),
+            None => self.config.cookie_for(self.secure),
+        })
+    }
+
     /// Applies `change` to this response's cookie attributes.
     pub(crate) fn cookie_mut<R>(&self, change: impl FnOnce(&mut SessionCookie) -> R) -> Option<R> {
         let mut state = self.state();
