@@ -98,23 +98,23 @@ where
 ///
 /// Not an `async fn`: what it returns is part of every handler's future, so
 /// it stays the size of a response unless a session has to be committed.
-pub fn finish(mut ctx: RequestContext, outcome: Result<Response, Response>) -> Finish {
+pub fn finish(ctx: &mut RequestContext, outcome: Result<Response, Response>) -> Finish<'_> {
     let response = match outcome {
         Ok(response) | Err(response) => response,
     };
     // A view that needs the session (flash messages, CSRF tokens) is
     // rendered once it is loaded, then the session is committed.
-    if crate::view::waits_for_session(&ctx, &response) {
+    if crate::view::waits_for_session(ctx, &response) {
         return Finish(Some(Step::Commit(Box::pin(async move {
             let response = match crate::session::request::session_of(ctx.head()).await {
-                Ok(_) => crate::view::render_pending(&mut ctx, response),
+                Ok(_) => crate::view::render_pending(ctx, response),
                 Err(error) => crate::response::IntoResponse::into_response(error),
             };
             crate::session::request::commit(ctx.head(), response).await
         }))));
     }
     // A returned `View` is rendered here, where the request's locals are.
-    let response = crate::view::render_pending(&mut ctx, response);
+    let response = crate::view::render_pending(ctx, response);
     if !matches!(ctx.head().session.get(), Some(Some(_))) {
         return Finish(Some(Step::Done(response)));
     }
@@ -126,14 +126,14 @@ pub fn finish(mut ctx: RequestContext, outcome: Result<Response, Response>) -> F
 }
 
 /// The future of [`finish`].
-pub struct Finish(Option<Step>);
+pub struct Finish<'a>(Option<Step<'a>>);
 
-enum Step {
+enum Step<'a> {
     Done(Response),
-    Commit(Pin<Box<dyn Future<Output = Response> + Send>>),
+    Commit(Pin<Box<dyn Future<Output = Response> + Send + 'a>>),
 }
 
-impl Future for Finish {
+impl Future for Finish<'_> {
     type Output = Response;
 
     fn poll(

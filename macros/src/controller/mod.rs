@@ -291,7 +291,7 @@ fn route(
                         ::core::result::Result::Ok(#respond)
                     }
                     .await;
-                    __n::finish(ctx, outcome).await
+                    __n::finish(&mut ctx, outcome).await
                 }
             }))
         }
