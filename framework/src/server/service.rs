@@ -133,6 +133,8 @@ impl AppService {
                 let peer = self
                     .peer
                     .or_else(|| parts.extensions.get::<PeerAddr>().map(|p| p.0));
+                // `use_csrf`: unsafe requests pass its check first.
+                let guarded = crate::csrf::guards(&self.app, endpoint, &parts.method);
                 let head = RequestHead {
                     parts,
                     params,
@@ -144,13 +146,14 @@ impl AppService {
                 let handler = &self.app.router.endpoint(endpoint).handler;
                 let future = {
                     let _enter = span.enter();
+                    // The context is built in each branch's argument, so it
+                    // is not built once and then moved.
                     std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        let ctx = RequestContext::new(head, body);
-                        // `use_csrf`: unsafe requests pass its check first.
-                        if crate::csrf::guards(&self.app, endpoint, &ctx.head().parts.method) {
+                        if guarded {
+                            let ctx = RequestContext::new(head, body);
                             crate::csrf::guarded(Arc::clone(&self.app), endpoint, ctx)
                         } else {
-                            handler(ctx)
+                            handler(RequestContext::new(head, body))
                         }
                     }))
                 };
