@@ -89,7 +89,12 @@ where
     F: Fn(RequestContext) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Response> + Send + 'static,
 {
-    Box::new(move |ctx| Box::pin(handler(ctx)))
+    Box::new(move |ctx| {
+        // Allocated first and written in place: `Box::pin(handler(ctx))`
+        // builds the future on the stack and copies it into the box.
+        let future: Box<Fut> = Box::write(Box::new_uninit(), handler(ctx));
+        Box::into_pin(future) as HandlerFuture
+    })
 }
 
 /// The last step of every handler, after the injectors and the method ran
