@@ -110,6 +110,11 @@ fn token_in(html: &str) -> String {
 }
 
 /// A visitor who opened the form: their cookie and the form's token.
+/// A urlencoded POST with the session cookie.
+async fn post_form(server: &Server, path: &str, cookie: &str, body: &[u8]) -> RawResponse {
+    send(server, "POST", path, &[FORM, ("Cookie", cookie)], body).await
+}
+
 async fn visit(server: &Server) -> (String, String) {
     let response = send(server, "GET", "/form", &[], b"").await;
     assert_eq!(response.status, 200);
@@ -148,14 +153,7 @@ async fn templates_get_a_field_and_a_token() {
 async fn a_missing_token_is_refused_before_the_handler() {
     let server = server().await;
     let (cookie, _) = visit(&server).await;
-    let response = send(
-        &server,
-        "POST",
-        "/notes",
-        &[FORM, ("Cookie", &cookie)],
-        b"title=hi",
-    )
-    .await;
+    let response = post_form(&server, "/notes", &cookie, b"title=hi").await;
     assert_eq!(response.status_body(), (403, MISSING));
     let response = send(
         &server,
@@ -177,14 +175,7 @@ async fn a_wrong_token_is_refused() {
     wrong[last] = if wrong[last] == b'A' { b'B' } else { b'A' };
     let wrong = String::from_utf8(wrong).unwrap();
     let body = format!("title=hi&_csrf={wrong}");
-    let response = send(
-        &server,
-        "POST",
-        "/notes",
-        &[FORM, ("Cookie", &cookie)],
-        body.as_bytes(),
-    )
-    .await;
+    let response = post_form(&server, "/notes", &cookie, body.as_bytes()).await;
     assert_eq!(response.status_body(), (403, INVALID));
     // A right token without the session it belongs to.
     let body = format!("title=hi&_csrf={token}");
@@ -192,14 +183,7 @@ async fn a_wrong_token_is_refused() {
     assert_eq!(response.status_body(), (403, INVALID));
     // Another visitor's token.
     let (other_cookie, _) = visit(&server).await;
-    let response = send(
-        &server,
-        "POST",
-        "/notes",
-        &[FORM, ("Cookie", &other_cookie)],
-        body.as_bytes(),
-    )
-    .await;
+    let response = post_form(&server, "/notes", &other_cookie, body.as_bytes()).await;
     assert_eq!(response.status_body(), (403, INVALID));
 }
 
@@ -208,24 +192,10 @@ async fn the_right_token_in_the_form_field_passes_and_the_body_reaches_the_handl
     let server = server().await;
     let (cookie, token) = visit(&server).await;
     let body = format!("title=hello+there&_csrf={token}");
-    let response = send(
-        &server,
-        "POST",
-        "/notes",
-        &[FORM, ("Cookie", &cookie)],
-        body.as_bytes(),
-    )
-    .await;
+    let response = post_form(&server, "/notes", &cookie, body.as_bytes()).await;
     assert_eq!(response.status_body(), (201, "created hello there"));
     // A token stays valid for the session's life (synchronizer token).
-    let response = send(
-        &server,
-        "POST",
-        "/notes",
-        &[FORM, ("Cookie", &cookie)],
-        body.as_bytes(),
-    )
-    .await;
+    let response = post_form(&server, "/notes", &cookie, body.as_bytes()).await;
     assert_eq!(response.status, 201);
 }
 
@@ -333,14 +303,7 @@ async fn a_forged_cross_site_post_is_refused() {
     // with the victim's cookie (the browser adds it) but cannot read a token.
     let (cookie, token) = visit(&server).await;
     let body = format!("_csrf={token}");
-    let login = send(
-        &server,
-        "POST",
-        "/login",
-        &[FORM, ("Cookie", &cookie)],
-        body.as_bytes(),
-    )
-    .await;
+    let login = post_form(&server, "/login", &cookie, body.as_bytes()).await;
     let victim = cookie_of(&login);
     let forged = send(
         &server,
@@ -356,11 +319,10 @@ async fn a_forged_cross_site_post_is_refused() {
     )
     .await;
     assert_eq!(forged.status_body(), (403, MISSING));
-    let guessed = send(
+    let guessed = post_form(
         &server,
-        "POST",
         "/notes",
-        &[FORM, ("Cookie", &victim)],
+        &victim,
         b"title=pwned&_csrf=abcdefgh-AAAAAAAAAAAAAAAAAAAAAAAAAAA",
     )
     .await;
@@ -372,39 +334,18 @@ async fn the_secret_is_replaced_on_login() {
     let server = server().await;
     let (cookie, token) = visit(&server).await;
     let body = format!("_csrf={token}");
-    let response = send(
-        &server,
-        "POST",
-        "/login",
-        &[FORM, ("Cookie", &cookie)],
-        body.as_bytes(),
-    )
-    .await;
+    let response = post_form(&server, "/login", &cookie, body.as_bytes()).await;
     assert_eq!(response.status_body(), (201, "welcome"));
     let logged_in = cookie_of(&response);
     assert_ne!(logged_in, cookie);
     // The token of the anonymous session is worthless now.
     let body = format!("title=x&_csrf={token}");
-    let response = send(
-        &server,
-        "POST",
-        "/notes",
-        &[FORM, ("Cookie", &logged_in)],
-        body.as_bytes(),
-    )
-    .await;
+    let response = post_form(&server, "/notes", &logged_in, body.as_bytes()).await;
     assert_eq!(response.status_body(), (403, INVALID));
     // A form rendered after login carries one that works.
     let page = send(&server, "GET", "/form", &[("Cookie", &logged_in)], b"").await;
     let body = format!("title=x&_csrf={}", token_in(page.text()));
-    let response = send(
-        &server,
-        "POST",
-        "/notes",
-        &[FORM, ("Cookie", &logged_in)],
-        body.as_bytes(),
-    )
-    .await;
+    let response = post_form(&server, "/notes", &logged_in, body.as_bytes()).await;
     assert_eq!(response.status_body(), (201, "created x"));
 }
 
