@@ -7,18 +7,32 @@
 //! case.
 
 use nestling::prelude::*;
-use nestling::session::{RedisStore, SecureSessionOptions, SessionOptions, StoreError};
+use nestling::session::{
+    CookieOptions, RedisStore, SecureSessionOptions, SessionOptions, StoreError,
+};
 
 /// The secret both the app and the baseline sign with.
 pub const SECRET: &str = "bench secret";
 
 /// The seed's options: no resave, no uninitialised sessions, browser-session
-/// cookie, the default memory store.
+/// cookie, the default memory store. `SESSION_MAX_AGE_MS` gives the cookie a
+/// `maxAge` instead (what `scripts/bench-session-memory.sh` uses to make
+/// sessions expire).
 pub fn session_options() -> SessionOptions {
-    SessionOptions::new()
+    let options = SessionOptions::new()
         .secret(SECRET)
         .resave(false)
-        .save_uninitialized(false)
+        .save_uninitialized(false);
+    match max_age_from_env() {
+        Some(max_age) => options.cookie(CookieOptions::default().max_age(max_age)),
+        None => options,
+    }
+}
+
+/// `SESSION_MAX_AGE_MS`, when set to a number.
+fn max_age_from_env() -> Option<std::time::Duration> {
+    let ms = std::env::var("SESSION_MAX_AGE_MS").ok()?.parse().ok()?;
+    Some(std::time::Duration::from_millis(ms))
 }
 
 /// The Redis key prefix of `/redis/visits`' sessions.
