@@ -55,17 +55,23 @@ impl CookieId {
 /// signed by any of the secrets, or signs an empty id (spec P6-P8, SG4).
 /// A `None` costs no store lookup (R8).
 pub(crate) fn session_id(headers: &HeaderMap, name: &str, signer: &Signer) -> Option<CookieId> {
-    let value = find(headers, name)?;
-    let rest = value.strip_prefix("s:")?;
-    let (id, key) = signer.unsign(rest)?;
-    if id.is_empty() {
-        return None;
+    let raw = headers
+        .get_all(COOKIE)
+        .iter()
+        .find_map(|line| find_in_line(line.as_bytes(), name.as_bytes()))?;
+    // The usual cookie, `s%3A<id>.<signature with %2B and %2F>`, decodes
+    // on the stack: its escapes all stand for ASCII characters.
+    let mut buffer = [0u8; INLINE_VALUE];
+    if let Some(len) = decode_ascii_escapes_into(raw, &mut buffer) {
+        // ASCII bytes in, ASCII bytes out.
+        let value = std::str::from_utf8(&buffer[..len]).ok()?;
+        return verified(value, signer).map(|(id, signature)| CookieId {
+            id: id.to_owned(),
+            signature,
+        });
     }
-    let signature = if key == 0 {
-        SignatureText::from_verified(&rest[id.len() + 1..])
-    } else {
-        None
-    };
+    let value = decode(raw);
+    let (id, signature) = verified(&value, signer)?;
     let id_range = 2..2 + id.len();
     let id = match value {
         Cow::Borrowed(text) => text[id_range].to_owned(),
@@ -79,9 +85,30 @@ pub(crate) fn session_id(headers: &HeaderMap, name: &str, signer: &Signer) -> Op
     Some(CookieId { id, signature })
 }
 
+/// Cookie values up to this length are percent-decoded on the stack when
+/// they can be (a signed id takes 80 bytes).
+const INLINE_VALUE: usize = 160;
+
+/// The id a decoded cookie value signs, and its signature when the first
+/// secret made it; `None` for an unsigned, forged or empty id.
+fn verified<'v>(value: &'v str, signer: &Signer) -> Option<(&'v str, Option<SignatureText>)> {
+    let rest = value.strip_prefix("s:")?;
+    let (id, key) = signer.unsign(rest)?;
+    if id.is_empty() {
+        return None;
+    }
+    let signature = if key == 0 {
+        SignatureText::from_verified(&rest[id.len() + 1..])
+    } else {
+        None
+    };
+    Some((id, signature))
+}
+
 /// The value of the first cookie called `name` (P3), trimmed, unquoted and
 /// percent-decoded (P2, P4, P5). Node joins repeated `Cookie` lines with
 /// `; `, which parses the same as reading the lines in order.
+#[cfg(test)]
 pub(crate) fn find<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, str>> {
     headers
         .get_all(COOKIE)
@@ -129,6 +156,27 @@ fn decode_ascii_escapes(raw: &[u8]) -> Option<Vec<u8>> {
     }
     out.extend_from_slice(rest);
     Some(out)
+}
+
+/// [`decode_ascii_escapes`] into `out`, for an ASCII `raw`: the decoded
+/// length, or `None` when `raw` holds a byte past ASCII, an escape that is
+/// not of an ASCII character, or does not fit (the caller then decodes by
+/// the full rules). A value without `%` is copied as it is.
+fn decode_ascii_escapes_into(raw: &[u8], out: &mut [u8]) -> Option<usize> {
+    if raw.len() > out.len() || !raw.is_ascii() {
+        return None;
+    }
+    let mut len = 0;
+    let mut rest = raw;
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        out[len..len + at].copy_from_slice(&rest[..at]);
+        len += at;
+        out[len] = hex_byte(rest, at).filter(u8::is_ascii)?;
+        len += 1;
+        rest = &rest[at + 3..];
+    }
+    out[len..len + rest.len()].copy_from_slice(rest);
+    Some(len + rest.len())
 }
 
 /// cookie@0.7.2's `parse` loop over one header line, stopping at the first
@@ -277,6 +325,43 @@ mod tests {
     }
 
     const APPLE: &str = "s%3Aapple.D8Y%2BpkTAmeR0PobOhY4G97PRW%2Bj7bUnP%2F5m6%2FOn1MCU";
+
+    #[test]
+    fn the_stack_decoder_agrees_with_the_full_one() {
+        let cases: [&[u8]; 9] = [
+            APPLE.as_bytes(),
+            b"s:apple.plain",
+            b"%41%62c",
+            b"bad%zzescape",
+            b"truncated%4",
+            b"%C3%A9t%C3%A9",
+            b"caf\xe9",
+            b"",
+            &[b'a'; INLINE_VALUE + 1],
+        ];
+        for raw in cases {
+            let mut out = [0u8; INLINE_VALUE];
+            if let Some(len) = decode_ascii_escapes_into(raw, &mut out) {
+                assert_eq!(&out[..len], decode(raw).as_bytes(), "{raw:?}");
+            }
+        }
+        // Only what the fast path can judge is decoded there.
+        let mut out = [0u8; INLINE_VALUE];
+        assert_eq!(decode_ascii_escapes_into(b"%41%62c", &mut out), Some(3));
+        assert_eq!(decode_ascii_escapes_into(b"bad%zz", &mut out), None);
+        assert_eq!(decode_ascii_escapes_into(b"%C3%A9", &mut out), None);
+        assert_eq!(
+            decode_ascii_escapes_into(&[b'a'; INLINE_VALUE + 1], &mut out),
+            None
+        );
+        // And a signed id reads the same either way.
+        let id = session_id(
+            &headers(&[format!("connect.sid={APPLE}").as_bytes()]),
+            "connect.sid",
+            &signer(),
+        );
+        assert_eq!(id.map(CookieId::into_id).as_deref(), Some("apple"));
+    }
 
     #[test]
     fn parses_like_cookie_0_7_2() {

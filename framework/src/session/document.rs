@@ -7,10 +7,12 @@ use std::io::Write;
 
 use serde::Deserializer;
 use serde::de::{self, Deserialize, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::SessionError;
 use super::cookie::SessionCookie;
+use super::cookie_memo;
 use super::data::{self, SessionData};
 use super::json;
 use super::store::StoredSession;
@@ -32,8 +34,7 @@ pub(crate) fn write(data: &SessionData, cookie: &SessionCookie) -> StoredSession
     let mut write_cookie = |out: &mut Vec<u8>| {
         member_name(out, "cookie");
         let start = out.len();
-        // Serializing into a Vec cannot fail.
-        let _ = json::write(&mut *out, cookie);
+        cookie_memo::write(out, cookie);
         cookie_range = start..out.len();
     };
     for (i, (key, value)) in data.map().iter().enumerate() {
@@ -128,7 +129,9 @@ impl<'de> Visitor<'de> for DocumentVisitor {
                     if document.cookie.is_none() {
                         document.cookie_at = document.map.len();
                     }
-                    document.cookie = Some(access.next_value()?);
+                    let text: &RawValue = access.next_value()?;
+                    let cookie = cookie_memo::read(text.get()).map_err(de::Error::custom)?;
+                    document.cookie = Some(cookie);
                 }
                 Key::Data(name) => {
                     let value: Value = access.next_value()?;

@@ -17,7 +17,9 @@
 //!   rules that decide saving, touching, destroying and `Set-Cookie`
 //!   (written by `set_cookie.rs`).
 //! * Stores (`store/`) keep the JSON document of `document.rs`, written with
-//!   JavaScript's number format (`json.rs`) and dates (`date.rs`);
+//!   JavaScript's number format (`json.rs`) and dates (`date.rs`); the
+//!   cookie member's last text and value are remembered per thread
+//!   (`cookie_memo.rs`), since most documents share it;
 //!   [`MemoryStore`] is the default and purges expired sessions.
 //! * [`Session`] (`handle.rs`) is the injector handlers take; `request.rs`
 //!   loads it on first use and commits it after the handler
@@ -32,6 +34,7 @@ mod completion;
 mod config;
 mod cookie;
 mod cookie_header;
+mod cookie_memo;
 mod data;
 mod date;
 mod decision;

@@ -1,12 +1,13 @@
 //! Any [`SessionStore`] behind one type, so the session options need no
 //! type parameter.
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::{SessionChanges, SessionStore, StoreError, StoredSession};
+use super::{MemoryStore, SessionChanges, SessionStore, StoreError, StoredSession};
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -24,24 +25,36 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[derive(Clone)]
 pub struct SharedStore {
     inner: Arc<dyn ErasedStore>,
+    /// The same store when it is the default [`MemoryStore`], whose calls
+    /// finish without waiting: the hot calls go to it directly, without
+    /// boxing a future per call.
+    memory: Option<MemoryStore>,
 }
 
 impl SharedStore {
     /// Wraps `store`.
     pub fn new(store: impl SessionStore) -> Self {
+        let memory = (&store as &dyn Any).downcast_ref::<MemoryStore>().cloned();
         SharedStore {
             inner: Arc::new(store),
+            memory,
         }
     }
 
     /// [`SessionStore::get`].
     pub async fn get(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
-        self.inner.get(id).await
+        match &self.memory {
+            Some(memory) => SessionStore::get(memory, id).await,
+            None => self.inner.get(id).await,
+        }
     }
 
     /// [`SessionStore::set`].
     pub async fn set(&self, id: &str, session: &StoredSession) -> Result<(), StoreError> {
-        self.inner.set(id, session).await
+        match &self.memory {
+            Some(memory) => SessionStore::set(memory, id, session).await,
+            None => self.inner.set(id, session).await,
+        }
     }
 
     /// [`SessionStore::set_changes`].
@@ -51,7 +64,10 @@ impl SharedStore {
         session: &StoredSession,
         changes: &SessionChanges,
     ) -> Result<(), StoreError> {
-        self.inner.set_changes(id, session, changes).await
+        match &self.memory {
+            Some(memory) => SessionStore::set_changes(memory, id, session, changes).await,
+            None => self.inner.set_changes(id, session, changes).await,
+        }
     }
 
     /// [`SessionStore::destroy`].
@@ -61,7 +77,10 @@ impl SharedStore {
 
     /// [`SessionStore::touch`].
     pub async fn touch(&self, id: &str, session: &StoredSession) -> Result<(), StoreError> {
-        self.inner.touch(id, session).await
+        match &self.memory {
+            Some(memory) => SessionStore::touch(memory, id, session).await,
+            None => self.inner.touch(id, session).await,
+        }
     }
 
     /// [`SessionStore::all`].
