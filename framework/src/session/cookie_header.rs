@@ -148,7 +148,7 @@ fn decode_ascii_escapes(raw: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(raw.len());
     let mut rest = raw;
     // Copy the runs between escapes whole.
-    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+    while let Some(at) = memchr::memchr(b'%', rest) {
         out.extend_from_slice(&rest[..at]);
         let escaped = hex_byte(rest, at).filter(u8::is_ascii)?;
         out.push(escaped);
@@ -168,7 +168,7 @@ fn decode_ascii_escapes_into(raw: &[u8], out: &mut [u8]) -> Option<usize> {
     }
     let mut len = 0;
     let mut rest = raw;
-    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+    while let Some(at) = memchr::memchr(b'%', rest) {
         out[len..len + at].copy_from_slice(&rest[..at]);
         len += at;
         out[len] = hex_byte(rest, at).filter(u8::is_ascii)?;
@@ -189,14 +189,14 @@ fn find_in_line<'h>(line: &'h [u8], name: &[u8]) -> Option<&'h [u8]> {
     }
     let mut index = 0;
     while index < len {
-        let eq = index + line[index..].iter().position(|&b| b == b'=')?;
-        let end = match line[index..].iter().position(|&b| b == b';') {
+        let eq = index + memchr::memchr(b'=', &line[index..])?;
+        let end = match memchr::memchr(b';', &line[index..]) {
             None => len,
             Some(semi) if index + semi < eq => {
                 // A segment without `=`: restart after the last `;` before
                 // this `=` (cookie's "backtrack on prior semicolon").
                 let before = &line[..eq];
-                index = before.iter().rposition(|&b| b == b';').map_or(0, |i| i + 1);
+                index = memchr::memrchr(b';', before).map_or(0, |i| i + 1);
                 continue;
             }
             Some(semi) => index + semi,
