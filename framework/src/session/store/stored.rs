@@ -33,10 +33,22 @@ use crate::session::date;
 #[derive(Clone)]
 pub struct StoredSession {
     json: Arc<str>,
-    layout: Layout,
-    /// The cookie's `expires`, in milliseconds since the epoch.
-    expires: Option<i64>,
+    // Packed, so that a session costs a store 32 bytes besides its text (the
+    // memory store holds one per live session): the cookie's place as
+    // `start..end` ([`NO_COOKIE`], [`NOT_AN_OBJECT`] otherwise), and its
+    // `expires` in milliseconds since the epoch ([`NO_EXPIRY`] for none).
+    cookie_start: u32,
+    cookie_end: u32,
+    expires: i64,
 }
+
+/// `cookie_start..cookie_end` of a JSON object without `cookie`.
+const NO_COOKIE: (u32, u32) = (0, 0);
+/// `cookie_start..cookie_end` of a text that is not a JSON object.
+const NOT_AN_OBJECT: (u32, u32) = (u32::MAX, u32::MAX);
+/// The `expires` of a session that does not expire: no date JavaScript can
+/// hold is this far back.
+const NO_EXPIRY: i64 = i64::MIN;
 
 /// Where the `cookie` member's value is in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,10 +71,28 @@ impl StoredSession {
     pub fn from_json(json: impl Into<Arc<str>>) -> StoredSession {
         let json = json.into();
         let (layout, expires) = analyze(&json);
+        StoredSession::packed(json, layout, expires)
+    }
+
+    fn packed(json: Arc<str>, layout: Layout, expires: Option<i64>) -> StoredSession {
+        let (cookie_start, cookie_end) = match layout {
+            Layout::Cookie { start, end } => (start, end),
+            Layout::NoCookie => NO_COOKIE,
+            Layout::Other => NOT_AN_OBJECT,
+        };
         StoredSession {
             json,
-            layout,
-            expires,
+            cookie_start,
+            cookie_end,
+            expires: expires.unwrap_or(NO_EXPIRY),
+        }
+    }
+
+    fn layout(&self) -> Layout {
+        match (self.cookie_start, self.cookie_end) {
+            NO_COOKIE => Layout::NoCookie,
+            NOT_AN_OBJECT => Layout::Other,
+            (start, end) => Layout::Cookie { start, end },
         }
     }
 
@@ -70,14 +100,10 @@ impl StoredSession {
     /// cookie is.
     pub(crate) fn from_parts(json: String, cookie: Range<usize>, expires: Option<i64>) -> Self {
         let layout = match (u32::try_from(cookie.start), u32::try_from(cookie.end)) {
-            (Ok(start), Ok(end)) if start < end => Layout::Cookie { start, end },
+            (Ok(start), Ok(end)) if start < end && end < u32::MAX => Layout::Cookie { start, end },
             _ => return StoredSession::from_json(json),
         };
-        StoredSession {
-            json: json.into(),
-            layout,
-            expires,
-        }
+        StoredSession::packed(json.into(), layout, expires)
     }
 
     /// The JSON text.
@@ -92,7 +118,7 @@ impl StoredSession {
 
     /// The text of the `cookie` member's value, if the document has one.
     pub fn cookie_json(&self) -> Option<&str> {
-        match self.layout {
+        match self.layout() {
             Layout::Cookie { start, end } => self.json.get(start as usize..end as usize),
             _ => None,
         }
@@ -101,11 +127,11 @@ impl StoredSession {
     /// When the session expires: its cookie's `expires` (`None` for a
     /// browser-session cookie or an unreadable date, which never expire).
     pub fn expires(&self) -> Option<SystemTime> {
-        self.expires.map(date::from_ms)
+        self.expires_ms().map(date::from_ms)
     }
 
     pub(crate) fn expires_ms(&self) -> Option<i64> {
-        self.expires
+        (self.expires != NO_EXPIRY).then_some(self.expires)
     }
 
     /// This document with its cookie replaced by `session`'s, the rest
@@ -114,7 +140,7 @@ impl StoredSession {
     /// cookie.
     pub(crate) fn with_cookie_of(&self, session: &StoredSession) -> Option<StoredSession> {
         let cookie = session.cookie_json()?;
-        let (head, tail) = match self.layout {
+        let (head, tail) = match self.layout() {
             Layout::Cookie { start, end } => (
                 self.json.get(..start as usize)?,
                 self.json.get(end as usize..)?,
@@ -132,7 +158,11 @@ impl StoredSession {
                 text.push_str(cookie);
                 let end = text.len();
                 text.push('}');
-                return Some(StoredSession::from_parts(text, start..end, session.expires));
+                return Some(StoredSession::from_parts(
+                    text,
+                    start..end,
+                    session.expires_ms(),
+                ));
             }
             Layout::Other => return None,
         };
@@ -144,7 +174,7 @@ impl StoredSession {
         Some(StoredSession::from_parts(
             text,
             head.len()..end,
-            session.expires,
+            session.expires_ms(),
         ))
     }
 }
@@ -175,7 +205,7 @@ fn analyze(json: &str) -> (Layout, Option<i64>) {
     let text = cookie.get();
     let start = text.as_ptr() as usize - json.as_ptr() as usize;
     let layout = match (u32::try_from(start), u32::try_from(start + text.len())) {
-        (Ok(start), Ok(end)) => Layout::Cookie { start, end },
+        (Ok(start), Ok(end)) if end < u32::MAX => Layout::Cookie { start, end },
         _ => Layout::Other,
     };
     let expires = serde_json::from_str::<CookieExpires>(text)
@@ -293,6 +323,13 @@ mod tests {
         // escaped member names are the same names
         let stored = StoredSession::from_json(r#"{"cooki\u0065":{"expires":"2099-01-01"}}"#);
         assert_eq!(stored.expires_ms(), Some(4_070_908_800_000));
+    }
+
+    #[test]
+    fn a_stored_session_is_32_bytes_besides_its_text() {
+        // The memory store holds one per live session (issue 4's memory
+        // budget is ~300 bytes per session, text and index included).
+        assert_eq!(std::mem::size_of::<StoredSession>(), 32);
     }
 
     #[test]
