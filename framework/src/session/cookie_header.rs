@@ -6,6 +6,7 @@
 //! signatures agree with express-session even for non-ASCII bytes.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use http::HeaderMap;
 use http::header::COOKIE;
@@ -19,7 +20,9 @@ use super::signature::{SignatureText, Signer};
 /// [`generate`](super::SessionConfig::generate).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieId {
-    id: String,
+    /// Shared with the request's [`SessionState`](super::SessionState) and
+    /// its end-of-request store call: one allocation per request.
+    id: Arc<str>,
     /// The signature, when the first secret made it: a `Set-Cookie` for the
     /// same id carries the same signature, so it is not computed again.
     signature: Option<SignatureText>,
@@ -29,7 +32,7 @@ impl CookieId {
     #[cfg(test)]
     pub(crate) fn unsigned(id: &str) -> CookieId {
         CookieId {
-            id: id.to_owned(),
+            id: id.into(),
             signature: None,
         }
     }
@@ -41,12 +44,17 @@ impl CookieId {
 
     /// The id, owned.
     pub fn into_id(self) -> String {
-        self.id
+        self.id.as_ref().to_owned()
+    }
+
+    /// The id, shared.
+    pub(crate) fn shared_id(&self) -> &Arc<str> {
+        &self.id
     }
 
     /// The signature of `id` with the first secret, if known.
     pub(crate) fn signature_of(&self, id: &str) -> Option<&SignatureText> {
-        self.signature.as_ref().filter(|_| self.id == id)
+        self.signature.as_ref().filter(|_| *self.id == *id)
     }
 }
 
@@ -66,23 +74,16 @@ pub(crate) fn session_id(headers: &HeaderMap, name: &str, signer: &Signer) -> Op
         // ASCII bytes in, ASCII bytes out.
         let value = std::str::from_utf8(&buffer[..len]).ok()?;
         return verified(value, signer).map(|(id, signature)| CookieId {
-            id: id.to_owned(),
+            id: id.into(),
             signature,
         });
     }
     let value = decode(raw);
     let (id, signature) = verified(&value, signer)?;
-    let id_range = 2..2 + id.len();
-    let id = match value {
-        Cow::Borrowed(text) => text[id_range].to_owned(),
-        Cow::Owned(mut text) => {
-            // Reuse the decoded value's allocation for the id.
-            text.truncate(id_range.end);
-            text.drain(..id_range.start);
-            text
-        }
-    };
-    Some(CookieId { id, signature })
+    Some(CookieId {
+        id: id.into(),
+        signature,
+    })
 }
 
 /// Cookie values up to this length are percent-decoded on the stack when

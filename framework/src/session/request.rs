@@ -112,13 +112,7 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
             .then(|| state.changes())
             .flatten();
         let cookie = commit.set_cookie.then(|| config.set_cookie(state));
-        (
-            state.id().to_owned(),
-            commit.store,
-            document,
-            changes,
-            cookie,
-        )
+        (state.shared_id(), commit.store, document, changes, cookie)
     });
     let cookie = match cookie {
         Some(Ok(value)) => Some(value),

@@ -2,6 +2,8 @@
 //! keeps per request to decide, at the end, whether to send the cookie and
 //! write the store (spec §3, §7).
 
+use std::sync::Arc;
+
 use super::SessionError;
 use super::cookie::SessionCookie;
 use super::cookie_header::CookieId;
@@ -24,13 +26,14 @@ use super::store::{SessionChanges, StoredSession};
 pub struct SessionState {
     /// The verified id the request's cookie carried (`cookieId`).
     cookie_id: Option<CookieId>,
-    /// `req.sessionID`.
-    id: String,
+    /// `req.sessionID` (shared with the cookie's id and the end-of-request
+    /// store call).
+    id: Arc<str>,
     /// `req.session`; `None` once destroyed or unset.
     session: Option<Live>,
     /// `originalId` when it differs from the id's first value: set by
     /// `regenerate`, which keeps the request's original id (A7).
-    regenerated_from: Option<String>,
+    regenerated_from: Option<Arc<str>>,
     /// `originalHash`: the data's hash when generated or loaded.
     original_hash: u64,
     /// `savedHash`: the data's hash when last saved (or loaded, unless
@@ -60,7 +63,7 @@ impl SessionState {
         let data = SessionData::new();
         SessionState {
             cookie_id,
-            id,
+            id: id.into(),
             original_hash: data.hash(),
             session: Some(Live { data, cookie }),
             regenerated_from: None,
@@ -78,7 +81,7 @@ impl SessionState {
     ) -> Result<Self, SessionError> {
         let loaded = document::read(stored)?;
         Ok(SessionState {
-            id: cookie_id.id().to_owned(),
+            id: Arc::clone(cookie_id.shared_id()),
             cookie_id: Some(cookie_id),
             session: Some(Live {
                 data: loaded.data,
@@ -98,6 +101,11 @@ impl SessionState {
         &self.id
     }
 
+    /// The session id, shared.
+    pub(crate) fn shared_id(&self) -> Arc<str> {
+        Arc::clone(&self.id)
+    }
+
     /// The verified id the request's cookie carried, if any.
     pub fn cookie_id(&self) -> Option<&str> {
         self.cookie_id.as_ref().map(CookieId::id)
@@ -113,7 +121,7 @@ impl SessionState {
     /// request's cookie carried (no or invalid cookie, unknown id,
     /// regenerated).
     pub fn is_new(&self) -> bool {
-        self.cookie_id() != Some(self.id.as_str())
+        self.cookie_id() != Some(&*self.id)
     }
 
     /// Whether there is a session: false once destroyed or unset.
@@ -192,7 +200,7 @@ impl SessionState {
     /// failed): a new id and an empty session, always saved and sent at the
     /// end of the request.
     pub(crate) fn regenerated(&mut self, id: String, cookie: SessionCookie) {
-        let old = std::mem::replace(&mut self.id, id);
+        let old = std::mem::replace(&mut self.id, id.into());
         if self.regenerated_from.is_none() {
             self.regenerated_from = Some(old);
         }
@@ -257,6 +265,6 @@ impl SessionState {
     fn id_changed(&self) -> bool {
         self.regenerated_from
             .as_deref()
-            .is_some_and(|original| original != self.id)
+            .is_some_and(|original| *original != *self.id)
     }
 }
