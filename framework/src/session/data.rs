@@ -62,7 +62,10 @@ pub(crate) fn is_reserved(key: &str) -> bool {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionData {
-    map: Map<String, Value>,
+    /// In order, looked up by a linear search: sessions hold a handful of
+    /// keys, for which comparing names beats hashing them (and a `Vec` is
+    /// one allocation where an ordered hash map is two).
+    members: Vec<(String, Value)>,
     /// How many data members come before `cookie` in the stored document:
     /// 0 for sessions made here; a loaded document keeps its order (§8).
     cookie_at: usize,
@@ -75,8 +78,17 @@ impl SessionData {
     }
 
     pub(crate) fn from_parts(map: Map<String, Value>, cookie_at: usize) -> Self {
-        let cookie_at = cookie_at.min(map.len());
-        SessionData { map, cookie_at }
+        SessionData::from_members(map.into_iter().collect(), cookie_at)
+    }
+
+    /// Data from members with distinct names, in order.
+    pub(crate) fn from_members(members: Vec<(String, Value)>, cookie_at: usize) -> Self {
+        let cookie_at = cookie_at.min(members.len());
+        SessionData { members, cookie_at }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.members.iter().position(|(k, _)| k == key)
     }
 
     /// The value of `key` as a `T`; `None` when absent (a JSON `null` is a
@@ -85,7 +97,7 @@ impl SessionData {
     /// # Errors
     /// When the value is not a `T`.
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SessionError> {
-        match self.map.get(key) {
+        match self.get_value(key) {
             None => Ok(None),
             Some(value) => T::deserialize(value)
                 .map(Some)
@@ -105,11 +117,9 @@ impl SessionData {
             return Err(SessionError::reserved(key));
         }
         let value = serde_json::to_value(value).map_err(|e| SessionError::serialize(key, e))?;
-        match self.map.get_mut(key) {
+        match self.get_value_mut(key) {
             Some(slot) => *slot = value,
-            None => {
-                self.map.insert(key.to_owned(), value);
-            }
+            None => self.members.push((key.to_owned(), value)),
         }
         Ok(())
     }
@@ -117,60 +127,58 @@ impl SessionData {
     /// Removes `key`, returning its value. Removing an absent key changes
     /// nothing.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let index = self.map.keys().position(|k| k == key)?;
+        let index = self.position(key)?;
         if index < self.cookie_at {
             self.cookie_at -= 1;
         }
-        // `shift_remove` keeps the other keys in order, as `delete` does in
-        // JavaScript (`remove` would move the last key into the hole).
-        self.map.shift_remove(key)
+        // The other keys keep their order, as with `delete` in JavaScript.
+        Some(self.members.remove(index).1)
     }
 
     /// Removes every key.
     pub fn clear(&mut self) {
-        self.map.clear();
+        self.members.clear();
         self.cookie_at = 0;
     }
 
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+        self.position(key).is_some()
     }
 
     /// The raw JSON value of `key`.
     pub fn get_value(&self, key: &str) -> Option<&Value> {
-        self.map.get(key)
+        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// The raw JSON value of `key`, to change in place (e.g. a nested
     /// member). Changes are detected at the end of the request like any
     /// other.
     pub fn get_value_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.map.get_mut(key)
+        self.members
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// The keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.map.keys().map(String::as_str)
+        self.members.iter().map(|(k, _)| k.as_str())
     }
 
     /// Keys and values, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.map.iter().map(|(k, v)| (k.as_str(), v))
+        self.members.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// The number of keys.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.members.len()
     }
 
     /// Whether there is no data.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
-    pub(crate) fn map(&self) -> &Map<String, Value> {
-        &self.map
+        self.members.is_empty()
     }
 
     pub(crate) fn cookie_at(&self) -> usize {
@@ -180,13 +188,53 @@ impl SessionData {
     /// The hash of the data's JSON text (express-session's `hash(session)`,
     /// which leaves the cookie out, spec H1).
     pub(crate) fn hash(&self) -> u64 {
-        hash_members(self.map.iter())
+        hash_members(self.iter())
     }
+}
+
+/// `members` as `JSON.parse` leaves an object whose text repeats names: each
+/// name once, at its first place, with its last value; and `before`, the
+/// number of members in front of a place, counted again among the names
+/// kept.
+pub(crate) fn first_place_last_value(
+    mut members: Vec<(String, Value)>,
+    before: usize,
+) -> (Vec<(String, Value)>, usize) {
+    let repeats = if members.len() <= 16 {
+        members
+            .iter()
+            .enumerate()
+            .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| k == key))
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        !members.iter().all(|(key, _)| seen.insert(key.as_str()))
+    };
+    if !repeats {
+        return (members, before);
+    }
+    let mut kept_before = None;
+    let mut places: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(members.len());
+    let mut unique: Vec<(String, Value)> = Vec::with_capacity(members.len());
+    for (i, (key, value)) in members.drain(..).enumerate() {
+        if i == before {
+            kept_before = Some(unique.len());
+        }
+        match places.get(&key) {
+            Some(&at) => unique[at].1 = value,
+            None => {
+                places.insert(key.clone(), unique.len());
+                unique.push((key, value));
+            }
+        }
+    }
+    let kept_before = kept_before.unwrap_or(unique.len());
+    (unique, kept_before)
 }
 
 /// The hash of the JSON object text made of `members`, as
 /// `JSON.stringify` writes it: equal text, equal hash.
-pub(crate) fn hash_members<'a>(members: impl Iterator<Item = (&'a String, &'a Value)>) -> u64 {
+pub(crate) fn hash_members<'a>(members: impl Iterator<Item = (&'a str, &'a Value)>) -> u64 {
     use std::io::Write;
     let mut hasher = HashWriter::new();
     // Writing into a hasher cannot fail, and neither can serializing a
@@ -284,6 +332,33 @@ mod tests {
         let original = data.hash();
         data.get_value_mut("o").unwrap()["x"] = json!(2);
         assert_ne!(data.hash(), original);
+    }
+
+    #[test]
+    fn repeated_names_keep_the_first_place_and_the_last_value() {
+        let members = |names: &[(&str, i32)]| -> Vec<(String, Value)> {
+            names
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), json!(v)))
+                .collect()
+        };
+        let plain = members(&[("a", 1), ("b", 2)]);
+        assert_eq!(first_place_last_value(plain.clone(), 1), (plain, 1));
+        // {"a":1,"b":2,"cookie":{},"a":3}: the cookie comes after 2 names.
+        let (kept, before) = first_place_last_value(members(&[("a", 1), ("b", 2), ("a", 3)]), 2);
+        assert_eq!(kept, members(&[("a", 3), ("b", 2)]));
+        assert_eq!(before, 2);
+        // {"a":1,"a":2,"cookie":{},"b":3}: one name before the cookie.
+        let (kept, before) = first_place_last_value(members(&[("a", 1), ("a", 2), ("b", 3)]), 2);
+        assert_eq!(kept, members(&[("a", 2), ("b", 3)]));
+        assert_eq!(before, 1);
+        // The cookie last, and many names (the hashed path).
+        let mut many: Vec<(String, Value)> = (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+        many.push(("k0".to_owned(), json!("last")));
+        let (kept, before) = first_place_last_value(many, 41);
+        assert_eq!(kept.len(), 40);
+        assert_eq!(kept[0], ("k0".to_owned(), json!("last")));
+        assert_eq!(before, 40);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::io::Write;
 
 use serde::Deserializer;
 use serde::de::{self, Deserialize, MapAccess, Visitor};
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 
 use super::SessionError;
 use super::cookie::SessionCookie;
@@ -37,7 +37,7 @@ pub(crate) fn write(data: &SessionData, cookie: &SessionCookie) -> StoredSession
         cookie_memo::write(out, cookie);
         cookie_range = start..out.len();
     };
-    for (i, (key, value)) in data.map().iter().enumerate() {
+    for (i, (key, value)) in data.iter().enumerate() {
         if i == data.cookie_at() {
             write_cookie(&mut out);
         }
@@ -72,30 +72,28 @@ fn member_name(out: &mut Vec<u8>, key: &str) {
 pub(crate) fn read(stored: &StoredSession) -> Result<Loaded, SessionError> {
     let document: Document = serde_json::from_str(stored.json())
         .map_err(|e| SessionError::corrupt(format!("it is not a session document ({e})")))?;
-    let (mut map, cookie_at) = (document.map, document.cookie_at);
+    let (members, cookie_at) = data::first_place_last_value(document.members, document.cookie_at);
     let cookie = document
         .cookie
         .ok_or_else(|| SessionError::corrupt("it has no `cookie` member"))?;
-    let hash = data::hash_members(map.iter());
-    let data = if map.keys().any(|k| data::is_reserved(k)) {
-        let reserved: Vec<String> = map
+    let hash = data::hash_members(members.iter().map(|(k, v)| (k.as_str(), v)));
+    let mut data = SessionData::from_members(members, cookie_at);
+    if data.keys().any(data::is_reserved) {
+        let reserved: Vec<String> = data
             .keys()
             .filter(|k| data::is_reserved(k))
-            .cloned()
+            .map(str::to_owned)
             .collect();
-        let mut data = SessionData::from_parts(std::mem::take(&mut map), cookie_at);
         for key in reserved {
             data.remove(&key);
         }
-        data
-    } else {
-        SessionData::from_parts(map, cookie_at)
-    };
+    }
     Ok(Loaded { data, cookie, hash })
 }
 
 struct Document {
-    map: Map<String, Value>,
+    /// In document order; a repeated name appears each time.
+    members: Vec<(String, Value)>,
     cookie: Option<SessionCookie>,
     cookie_at: usize,
 }
@@ -117,7 +115,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Document, A::Error> {
         let mut document = Document {
-            map: Map::new(),
+            members: Vec::new(),
             cookie: None,
             cookie_at: 0,
         };
@@ -127,7 +125,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
                     // `JSON.parse` keeps the first position and the last
                     // value of a repeated name.
                     if document.cookie.is_none() {
-                        document.cookie_at = document.map.len();
+                        document.cookie_at = document.members.len();
                     }
                     let text: &RawValue = access.next_value()?;
                     let cookie = cookie_memo::read(text.get()).map_err(de::Error::custom)?;
@@ -135,7 +133,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
                 }
                 Key::Data(name) => {
                     let value: Value = access.next_value()?;
-                    document.map.insert(name, value);
+                    document.members.push((name, value));
                 }
             }
         }
