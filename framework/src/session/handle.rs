@@ -61,8 +61,9 @@ pub(crate) struct StoreSession {
     state: Mutex<SessionState>,
     secure: bool,
     /// What `genid` and per-request cookie options read on `regenerate`;
-    /// copied only when the configuration has either.
-    parts: Option<Parts>,
+    /// copied only when the configuration has either (boxed: it is rare,
+    /// and inline it would double the size of every session handle).
+    parts: Option<Box<Parts>>,
 }
 
 impl StoreSession {
@@ -109,7 +110,7 @@ impl Session {
                 config,
                 state: Mutex::new(state),
                 secure,
-                parts,
+                parts: parts.map(Box::new),
             })),
         }
     }

@@ -126,11 +126,14 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
         None => None,
     };
     // The store call is owned by a `ToCompletion`: if the client goes away
-    // while it runs, it finishes (and logs) on its own task.
+    // while it runs, it finishes (and logs) on its own task. The memory
+    // store's calls finish in their first poll, so there is nothing to
+    // protect: they run in place, without boxing the call.
     if action != StoreAction::None {
         let store = config.store().clone();
+        let in_place = store.completes_at_once();
         let reporter = Arc::clone(config);
-        ToCompletion::new(async move {
+        let call = async move {
             let stored = match (action, document) {
                 // A loaded session is merged with overlapping saves (issue 5).
                 (StoreAction::Save, Some(document)) => match changes {
@@ -145,8 +148,12 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
                 tracing::error!(%error, ?action, session = %id, "the session store failed at the end of the request");
                 reporter.report_commit_error(&error.into());
             }
-        })
-        .await;
+        };
+        if in_place {
+            call.await;
+        } else {
+            ToCompletion::new(call).await;
+        }
     }
     if let Some(value) = cookie {
         response.headers_mut().append(SET_COOKIE, value);

@@ -98,6 +98,12 @@ impl SharedStore {
         self.inner.clear().await
     }
 
+    /// Whether every call finishes in its first poll (the [`MemoryStore`]):
+    /// then a call cannot be left half-done by a dropped request.
+    pub(crate) fn completes_at_once(&self) -> bool {
+        self.memory.is_some()
+    }
+
     /// [`SessionStore::is_ready`].
     pub fn is_ready(&self) -> bool {
         self.inner.is_ready()
