@@ -70,8 +70,11 @@ fn member_name(out: &mut Vec<u8>, key: &str) {
 /// When the document is not a JSON object with an object `cookie` member:
 /// express-session then fails the request (R9).
 pub(crate) fn read(stored: &StoredSession) -> Result<Loaded, SessionError> {
-    let document: Document = serde_json::from_str(stored.json())
-        .map_err(|e| SessionError::corrupt(format!("it is not a session document ({e})")))?;
+    let document = match cookie_first(stored) {
+        Some(document) => document,
+        None => serde_json::from_str(stored.json())
+            .map_err(|e| SessionError::corrupt(format!("it is not a session document ({e})")))?,
+    };
     let (members, cookie_at) = data::first_place_last_value(document.members, document.cookie_at);
     let cookie = document
         .cookie
@@ -89,6 +92,56 @@ pub(crate) fn read(stored: &StoredSession) -> Result<Loaded, SessionError> {
         }
     }
     Ok(Loaded { data, cookie, hash })
+}
+
+/// The start of the documents [`write`] makes for new sessions.
+const COOKIE_FIRST: &str = "{\"cookie\":";
+
+/// Members after the cookie of up to this many bytes are parsed from a
+/// buffer on the stack.
+const INLINE_MEMBERS: usize = 256;
+
+/// A document laid out as [`write`] lays out new sessions,
+/// `{"cookie":{...},"visits":1}`, read without scanning the cookie's text
+/// twice: the store knows where the cookie is, so only the members after
+/// it are parsed (as `{"visits":1}`). `None` for any other layout, and for
+/// anything unexpected: the full parse then reads the document and reports
+/// its errors.
+fn cookie_first(stored: &StoredSession) -> Option<Document> {
+    let json = stored.json();
+    let cookie_text = stored.cookie_json()?;
+    let after_head = json.strip_prefix(COOKIE_FIRST)?;
+    if !after_head.starts_with(cookie_text) || cookie_text.as_ptr() != after_head.as_ptr() {
+        return None;
+    }
+    let rest = &after_head[cookie_text.len()..];
+    let members = if rest == "}" {
+        Vec::new()
+    } else {
+        let tail = rest.strip_prefix(',')?;
+        let mut stack = [0u8; INLINE_MEMBERS];
+        let mut heap = Vec::new();
+        let object: &mut [u8] = if tail.len() < INLINE_MEMBERS {
+            &mut stack[..=tail.len()]
+        } else {
+            heap.resize(tail.len() + 1, 0);
+            &mut heap
+        };
+        object[0] = b'{';
+        object[1..].copy_from_slice(tail.as_bytes());
+        let document: Document = serde_json::from_slice(object).ok()?;
+        if document.cookie.is_some() {
+            // A second `cookie` member: leave it to the full parse.
+            return None;
+        }
+        document.members
+    };
+    let cookie = cookie_memo::read(cookie_text).ok()?;
+    Some(Document {
+        members,
+        cookie: Some(cookie),
+        cookie_at: 0,
+    })
 }
 
 struct Document {
@@ -271,6 +324,44 @@ mod tests {
         ] {
             let error = read(&StoredSession::from_json(text)).err().unwrap();
             assert!(error.is_corrupt(), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_cookie_first_path_reads_what_the_full_parse_reads() {
+        let long = format!(
+            r#"{{"cookie":{{"path":"/"}},"big":"{}","n":1}}"#,
+            "x".repeat(600)
+        );
+        let texts = [
+            r#"{"cookie":{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"},"visits":1}"#,
+            r#"{"cookie":{"path":"/"}}"#,
+            r#"{"cookie":{"path":"/"},"a":{"b":[1,2.5,"s"]},"c":null,"a":3}"#,
+            r#"{"cookie":{"path":"/"},"id":1,"keep":2}"#,
+            r#"{"cookie":{"path":"/a"},"x":1,"cookie":{"path":"/b"}}"#,
+            long.as_str(),
+        ];
+        for (i, text) in texts.into_iter().enumerate() {
+            let stored = StoredSession::from_json(text);
+            // Every layout but the repeated cookie's takes the short path.
+            assert_eq!(cookie_first(&stored).is_some(), i != 4, "{text}");
+            let full: Document = serde_json::from_str(text).unwrap();
+            let full_members = data::first_place_last_value(full.members, full.cookie_at);
+            let loaded = read(&stored).unwrap();
+            assert_eq!(loaded.cookie, full.cookie.unwrap(), "{text}");
+            let expected = {
+                let mut data = SessionData::from_members(full_members.0, full_members.1);
+                data.remove("id"); // reserved (I5)
+                data
+            };
+            assert_eq!(loaded.data, expected, "{text}");
+        }
+        // What is not a session document is still an error.
+        for text in [
+            r#"{"cookie":{"path":"/"},"a":1} x"#,
+            r#"{"cookie":{"path":"/"},"a":}"#,
+        ] {
+            assert!(read(&StoredSession::from_json(text)).is_err(), "{text}");
         }
     }
 
