@@ -232,6 +232,15 @@ pub(crate) fn first_place_last_value(
     (unique, kept_before)
 }
 
+/// The hash [`hash_members`] gives for members whose JSON object text is
+/// `text`.
+pub(crate) fn hash_text(text: &[u8]) -> u64 {
+    use std::io::Write;
+    let mut hasher = HashWriter::new();
+    let _ = hasher.write_all(text);
+    hasher.finish()
+}
+
 /// The hash of the JSON object text made of `members`, as
 /// `JSON.stringify` writes it: equal text, equal hash.
 pub(crate) fn hash_members<'a>(members: impl Iterator<Item = (&'a str, &'a Value)>) -> u64 {

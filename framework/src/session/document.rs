@@ -49,8 +49,8 @@ pub(crate) fn write(data: &SessionData, cookie: &SessionCookie) -> StoredSession
     }
     out.push(b'}');
     // serde_json writes UTF-8.
-    let text = String::from_utf8(out).unwrap_or_default();
-    StoredSession::from_parts(text, cookie_range, cookie.expires_ms())
+    let text = std::str::from_utf8(&out).unwrap_or_default();
+    StoredSession::written_here(text, cookie_range, cookie.expires_ms())
 }
 
 /// `,"key":` (without the comma for the first member).
@@ -70,16 +70,21 @@ fn member_name(out: &mut Vec<u8>, key: &str) {
 /// When the document is not a JSON object with an object `cookie` member:
 /// express-session then fails the request (R9).
 pub(crate) fn read(stored: &StoredSession) -> Result<Loaded, SessionError> {
-    let document = match cookie_first(stored) {
-        Some(document) => document,
-        None => serde_json::from_str(stored.json())
-            .map_err(|e| SessionError::corrupt(format!("it is not a session document ({e})")))?,
+    let (document, text_hash) = match cookie_first(stored) {
+        Some((document, text_hash)) => (document, text_hash),
+        None => {
+            let document = serde_json::from_str(stored.json()).map_err(|e| {
+                SessionError::corrupt(format!("it is not a session document ({e})"))
+            })?;
+            (document, None)
+        }
     };
     let (members, cookie_at) = data::first_place_last_value(document.members, document.cookie_at);
     let cookie = document
         .cookie
         .ok_or_else(|| SessionError::corrupt("it has no `cookie` member"))?;
-    let hash = data::hash_members(members.iter().map(|(k, v)| (k.as_str(), v)));
+    let hash = text_hash
+        .unwrap_or_else(|| data::hash_members(members.iter().map(|(k, v)| (k.as_str(), v))));
     let mut data = SessionData::from_members(members, cookie_at);
     if data.keys().any(data::is_reserved) {
         let reserved: Vec<String> = data
@@ -107,7 +112,11 @@ const INLINE_MEMBERS: usize = 256;
 /// it are parsed (as `{"visits":1}`). `None` for any other layout, and for
 /// anything unexpected: the full parse then reads the document and reports
 /// its errors.
-fn cookie_first(stored: &StoredSession) -> Option<Document> {
+///
+/// A document this module wrote is in canonical form, so the text of its
+/// members is the text the change-detection hash reads: the hash comes with
+/// it, taken from the text rather than from the values serialized again.
+fn cookie_first(stored: &StoredSession) -> Option<(Document, Option<u64>)> {
     let json = stored.json();
     let cookie_text = stored.cookie_json()?;
     let after_head = json.strip_prefix(COOKIE_FIRST)?;
@@ -115,8 +124,9 @@ fn cookie_first(stored: &StoredSession) -> Option<Document> {
         return None;
     }
     let rest = &after_head[cookie_text.len()..];
-    let members = if rest == "}" {
-        Vec::new()
+    let canonical = stored.is_written_here();
+    let (members, text_hash) = if rest == "}" {
+        (Vec::new(), canonical.then(|| data::hash_text(b"{}")))
     } else {
         let tail = rest.strip_prefix(',')?;
         let mut stack = [0u8; INLINE_MEMBERS];
@@ -134,14 +144,15 @@ fn cookie_first(stored: &StoredSession) -> Option<Document> {
             // A second `cookie` member: leave it to the full parse.
             return None;
         }
-        document.members
+        (document.members, canonical.then(|| data::hash_text(object)))
     };
     let cookie = cookie_memo::read(cookie_text).ok()?;
-    Some(Document {
+    let document = Document {
         members,
         cookie: Some(cookie),
         cookie_at: 0,
-    })
+    };
+    Some((document, text_hash))
 }
 
 struct Document {
@@ -363,6 +374,36 @@ mod tests {
         ] {
             assert!(read(&StoredSession::from_json(text)).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn the_hash_of_a_written_document_is_the_hash_of_its_data() {
+        let mut data = SessionData::new();
+        let written = write(&data, &cookie());
+        assert!(written.is_written_here());
+        assert_eq!(read(&written).unwrap().hash, data.hash());
+        for (key, value) in [
+            ("visits", json!(1)),
+            ("f", json!(1.5)),
+            ("big", json!(1e21)),
+            ("whole", json!(2.0)),
+            ("text", json!("é \" \\ \n \u{1F600} </script>")),
+            (
+                "nested",
+                json!({"b": [1, null, true, {"c": "d"}], "a": -0.0}),
+            ),
+        ] {
+            data.insert(key, value).unwrap();
+            let written = write(&data, &cookie());
+            let loaded = read(&written).unwrap();
+            assert_eq!(loaded.hash, data.hash(), "after {key}");
+            assert_eq!(loaded.hash, loaded.data.hash(), "after {key}");
+            assert_eq!(write(&loaded.data, &cookie()).json(), written.json());
+        }
+        // The same text from elsewhere is read the same, hashed from values.
+        let foreign = StoredSession::from_json(write(&data, &cookie()).json());
+        assert!(!foreign.is_written_here());
+        assert_eq!(read(&foreign).unwrap().hash, data.hash());
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct StoredSession {
     expires: i64,
 }
 
+/// Set in `cookie_end` of a document the session layer wrote itself, whose
+/// text is exactly what it would write again for the same data.
+const WRITTEN_HERE: u32 = 1 << 31;
 /// `cookie_start..cookie_end` of a JSON object without `cookie`.
 const NO_COOKIE: (u32, u32) = (0, 0);
 /// `cookie_start..cookie_end` of a text that is not a JSON object.
@@ -92,15 +95,40 @@ impl StoredSession {
         match (self.cookie_start, self.cookie_end) {
             NO_COOKIE => Layout::NoCookie,
             NOT_AN_OBJECT => Layout::Other,
-            (start, end) => Layout::Cookie { start, end },
+            (start, end) => Layout::Cookie {
+                start,
+                end: end & !WRITTEN_HERE,
+            },
         }
+    }
+
+    /// A document the session layer wrote (`document::write`): its text is
+    /// the canonical `JSON.stringify` form of its members, so it can stand
+    /// for them (the change-detection hash is taken from it directly).
+    pub(crate) fn written_here(json: &str, cookie: Range<usize>, expires: Option<i64>) -> Self {
+        let mut stored = StoredSession::from_parts(json, cookie, expires);
+        if let Layout::Cookie { .. } = stored.layout() {
+            stored.cookie_end |= WRITTEN_HERE;
+        }
+        stored
+    }
+
+    /// Whether [`written_here`](Self::written_here) made this document.
+    pub(crate) fn is_written_here(&self) -> bool {
+        (self.cookie_start, self.cookie_end) != NOT_AN_OBJECT && self.cookie_end & WRITTEN_HERE != 0
     }
 
     /// A document written by the session layer, which knows where the
     /// cookie is.
-    pub(crate) fn from_parts(json: String, cookie: Range<usize>, expires: Option<i64>) -> Self {
+    pub(crate) fn from_parts(
+        json: impl Into<Arc<str>>,
+        cookie: Range<usize>,
+        expires: Option<i64>,
+    ) -> Self {
         let layout = match (u32::try_from(cookie.start), u32::try_from(cookie.end)) {
-            (Ok(start), Ok(end)) if start < end && end < u32::MAX => Layout::Cookie { start, end },
+            (Ok(start), Ok(end)) if start < end && end < WRITTEN_HERE => {
+                Layout::Cookie { start, end }
+            }
             _ => return StoredSession::from_json(json),
         };
         StoredSession::packed(json.into(), layout, expires)
@@ -205,7 +233,7 @@ fn analyze(json: &str) -> (Layout, Option<i64>) {
     let text = cookie.get();
     let start = text.as_ptr() as usize - json.as_ptr() as usize;
     let layout = match (u32::try_from(start), u32::try_from(start + text.len())) {
-        (Ok(start), Ok(end)) if end < u32::MAX => Layout::Cookie { start, end },
+        (Ok(start), Ok(end)) if end < WRITTEN_HERE => Layout::Cookie { start, end },
         _ => Layout::Other,
     };
     let expires = serde_json::from_str::<CookieExpires>(text)
