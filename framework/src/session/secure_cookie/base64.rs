@@ -135,55 +135,68 @@ impl Decoder {
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// Each sextet's text in a cookie value: its character, or the escape of
+/// `+` and `/`, in three bytes, and how many of them count.
+const ESCAPED: [([u8; 3], usize); 64] = {
+    let mut table = [([0; 3], 1); 64];
+    let mut i = 0;
+    while i < 62 {
+        table[i].0[0] = ALPHABET[i];
+        i += 1;
+    }
+    table[62] = (*b"%2B", 3);
+    table[63] = (*b"%2F", 3);
+    table
+};
+
 /// Appends standard padded base64 of `bytes` to `out`, percent-encoded as
 /// `encodeURIComponent` encodes it (`+` `/` `=` become `%2B` `%2F` `%3D`).
 pub(crate) fn encode_uri_component(bytes: &[u8], out: &mut Vec<u8>) {
-    out.reserve(encoded_len_max(bytes.len()));
+    let start = out.len();
+    out.resize(start + encoded_len_max(bytes.len()), 0);
+    let text = &mut out[start..];
+    // Every character is written as three bytes, of which only an escape
+    // keeps all: no branch on the (random) characters.
+    let mut len = 0;
+    let mut put = |sextet: u32| {
+        let (escaped, width) = ESCAPED[(sextet & 63) as usize];
+        if let Some(slot) = text.get_mut(len..len + 3) {
+            slot.copy_from_slice(&escaped);
+            len += width;
+        }
+    };
     let mut chunks = bytes.chunks_exact(3);
     for chunk in &mut chunks {
         let group = u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8 | u32::from(chunk[2]);
-        let sextets = [group >> 18, group >> 12, group >> 6, group].map(|s| s & 63);
-        // Only 62 (`+`) and 63 (`/`) need escapes: one test for the four
-        // (`s + 2` reaches 64 only for them), as the other 62 of 64 values
-        // are written as they are.
-        if sextets.iter().fold(0, |any, s| any | (s + 2)) < 64 {
-            out.extend_from_slice(&sextets.map(|s| ALPHABET[s as usize]));
-        } else {
-            for s in sextets {
-                push_escaped(s, out);
-            }
-        }
+        put(group >> 18);
+        put(group >> 12);
+        put(group >> 6);
+        put(group);
     }
-    match *chunks.remainder() {
+    let padding: &[u8] = match *chunks.remainder() {
         [a] => {
             let group = u32::from(a) << 16;
-            push_escaped(group >> 18, out);
-            push_escaped(group >> 12 & 63, out);
-            out.extend_from_slice(b"%3D%3D");
+            put(group >> 18);
+            put(group >> 12);
+            b"%3D%3D"
         }
         [a, b] => {
             let group = u32::from(a) << 16 | u32::from(b) << 8;
-            push_escaped(group >> 18, out);
-            push_escaped(group >> 12 & 63, out);
-            push_escaped(group >> 6 & 63, out);
-            out.extend_from_slice(b"%3D");
+            put(group >> 18);
+            put(group >> 12);
+            put(group >> 6);
+            b"%3D"
         }
-        _ => {}
-    }
+        _ => b"",
+    };
+    out.truncate(start + len);
+    out.extend_from_slice(padding);
 }
 
-/// Appends the character of `sextet` (below 64), escaped if it is `+` or `/`.
-fn push_escaped(sextet: u32, out: &mut Vec<u8>) {
-    match sextet {
-        62 => out.extend_from_slice(b"%2B"),
-        63 => out.extend_from_slice(b"%2F"),
-        s => out.push(ALPHABET[s as usize]),
-    }
-}
-
-/// The length [`encode_uri_component`] appends at most for `len` bytes.
+/// The room [`encode_uri_component`] takes at most for `len` bytes: three
+/// bytes for every character (an escape), and two more while it writes.
 pub(crate) fn encoded_len_max(len: usize) -> usize {
-    len.div_ceil(3) * 4 * 3
+    len.div_ceil(3) * 4 * 3 + 2
 }
 
 #[cfg(test)]
@@ -250,7 +263,8 @@ mod tests {
     fn encodes_standard_padded_base64_escaped_like_encode_uri_component() {
         for len in 0..70 {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 250) as u8).collect();
-            let mut out = Vec::new();
+            // Appended after what the buffer holds.
+            let mut out = b"name=".to_vec();
             encode_uri_component(&bytes, &mut out);
             let out = String::from_utf8(out).unwrap();
             let expected = STANDARD
@@ -258,8 +272,8 @@ mod tests {
                 .replace('+', "%2B")
                 .replace('/', "%2F")
                 .replace('=', "%3D");
-            assert_eq!(out, expected);
-            assert!(out.len() <= encoded_len_max(len));
+            assert_eq!(out, format!("name={expected}"));
+            assert!(expected.len() <= encoded_len_max(len));
             assert_eq!(decode(STANDARD.encode(&bytes).as_bytes()), bytes);
         }
     }
