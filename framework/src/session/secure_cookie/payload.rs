@@ -6,8 +6,7 @@
 use std::fmt;
 use std::io::Write as _;
 
-use serde::Deserializer as _;
-use serde::de::{MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use crate::session::SessionData;
@@ -86,16 +85,57 @@ impl<'de> Visitor<'de> for MembersVisitor {
             map: Map::new(),
             ts: None,
         };
-        while let Some(key) = access.next_key::<String>()? {
+        while let Some(key) = access.next_key::<Key>()? {
             let value = access.next_value::<Value>()?;
-            if key == TS {
-                let at = members.ts.take().map_or(members.map.len(), |(_, at)| at);
-                members.ts = Some((value, at));
-            } else {
-                members.map.insert(key, value);
+            match key {
+                Key::Ts => {
+                    let at = members.ts.take().map_or(members.map.len(), |(_, at)| at);
+                    members.ts = Some((value, at));
+                }
+                Key::Other(key) => {
+                    members.map.insert(key, value);
+                }
             }
         }
         Ok(members)
+    }
+}
+
+/// A member's name, `__ts` told apart without copying it into a string.
+enum Key {
+    Ts,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(if name == TS {
+            Key::Ts
+        } else {
+            Key::Other(name.to_owned())
+        })
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Key, E> {
+        Ok(if name == TS {
+            Key::Ts
+        } else {
+            Key::Other(name)
+        })
     }
 }
 
@@ -182,6 +222,11 @@ mod tests {
         );
         assert!(read(br#"{"__ts":5,"__ts":"x"}"#, 0).is_err());
         assert_eq!(round_trip(r#"{"__ts":"x","__ts":5}"#), r#"{"__ts":5}"#);
+        // A name written with escapes is the same name.
+        assert_eq!(
+            round_trip(r#"{"a":1,"\u005f_ts":5,"\u0062":2}"#),
+            r#"{"a":1,"__ts":5,"b":2}"#
+        );
         assert_eq!(round_trip(" {\"__ts\":5} \n"), r#"{"__ts":5}"#);
     }
 
