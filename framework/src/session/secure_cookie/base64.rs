@@ -21,115 +21,86 @@ const DECODE: [u8; 256] = {
 const SKIP: u8 = 0xFF;
 const END: u8 = 0xFE;
 
+/// Each character's six bits placed for its position in a group of four
+/// (`GROUP[0]` the first), [`NOT_IN_GROUP`] for any other character: a
+/// group of four alphabet characters decodes with four lookups.
+const GROUP: [[u32; 256]; 4] = {
+    let mut tables = [[NOT_IN_GROUP; 256]; 4];
+    let mut c = 0;
+    while c < 256 {
+        let bits = DECODE[c];
+        if bits < 64 {
+            let mut position = 0;
+            while position < 4 {
+                tables[position][c] = (bits as u32) << (18 - 6 * position);
+                position += 1;
+            }
+        }
+        c += 1;
+    }
+    tables
+};
+const NOT_IN_GROUP: u32 = 1 << 31;
+
 /// Decodes `text` as Node does; never fails.
 pub(crate) fn decode(text: &[u8]) -> Vec<u8> {
-    let mut decoder = Decoder::for_text(text.len());
-    for &c in text {
-        decoder.push(c);
-    }
-    decoder.end_part();
-    decoder.into_bytes()
+    let mut bytes = text.to_vec();
+    let len = decode_in_place(&mut bytes);
+    bytes.truncate(len);
+    bytes
 }
 
-/// Node's decoding loop, fed one character at a time: what a reader that
-/// finds the text's end itself uses (`cookie_value.rs`, which also undoes
-/// escapes in the same pass). Its output is sized for the text up front,
-/// so the loop writes without growing a vector.
-pub(crate) struct Decoder {
-    out: Vec<u8>,
-    /// How many bytes of `out` are decoded.
-    len: usize,
-    /// The sextets of the group being read, `filled` of them.
-    group: u32,
-    filled: u32,
-    /// Whether a `=` was seen: Node stops there.
-    ended: bool,
-}
-
-impl Decoder {
-    /// A decoder for a text of at most `len` characters.
-    pub(crate) fn for_text(len: usize) -> Decoder {
-        Decoder {
-            // Every four characters give three bytes at most, and fewer
-            // give fewer; each group is written three bytes whole, so the
-            // last one of a text needs room past its bytes.
-            out: vec![0; len / 4 * 3 + 8],
-            len: 0,
-            group: 0,
-            filled: 0,
-            ended: false,
+/// Decodes `buffer`'s text as Node does into its own first bytes (the
+/// bytes never outrun the characters they come from) and returns how many
+/// there are.
+pub(crate) fn decode_in_place(buffer: &mut [u8]) -> usize {
+    let mut read = 0;
+    let mut written = 0;
+    // Groups of four alphabet characters, nearly all of a cookie's text.
+    while let Some(&[a, b, c, d]) = buffer.get(read..read + 4) {
+        let group = GROUP[0][usize::from(a)]
+            | GROUP[1][usize::from(b)]
+            | GROUP[2][usize::from(c)]
+            | GROUP[3][usize::from(d)];
+        if group & NOT_IN_GROUP != 0 {
+            break;
         }
+        buffer[written..written + 3].copy_from_slice(&group.to_be_bytes()[1..]);
+        read += 4;
+        written += 3;
     }
-
-    /// Reads one character.
-    #[inline]
-    pub(crate) fn push(&mut self, c: u8) {
-        let bits = DECODE[usize::from(c)];
+    // The rest (padding, other characters) one character at a time.
+    let mut group = 0u32;
+    let mut filled = 0;
+    for i in read..buffer.len() {
+        let bits = DECODE[usize::from(buffer[i])];
         if bits >= END {
-            self.ended |= bits == END;
-            return;
+            if bits == END {
+                break;
+            }
+            continue;
         }
-        if self.ended {
-            return;
-        }
-        self.group = self.group << 6 | u32::from(bits);
-        self.filled += 1;
-        if self.filled == 4 {
-            self.emit(self.group);
-            self.group = 0;
-            self.filled = 0;
-        }
-    }
-
-    /// Reads four characters at once when they are all base64 and start a
-    /// group; `false` (nothing read) otherwise. The fast path of a reader:
-    /// nearly every group of a cookie value is four plain characters.
-    #[inline]
-    pub(crate) fn push_group(&mut self, chars: [u8; 4]) -> bool {
-        let [a, b, c, d] = chars.map(|c| DECODE[usize::from(c)]);
-        if self.filled != 0 || self.ended || (a | b | c | d) >= 64 {
-            return false;
-        }
-        self.emit(u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d));
-        true
-    }
-
-    #[inline]
-    fn emit(&mut self, group: u32) {
-        if let Some(slot) = self.out.get_mut(self.len..self.len + 3) {
-            slot.copy_from_slice(&[(group >> 16) as u8, (group >> 8) as u8, group as u8]);
-            self.len += 3;
+        group = group << 6 | u32::from(bits);
+        filled += 1;
+        if filled == 4 {
+            buffer[written..written + 3].copy_from_slice(&group.to_be_bytes()[1..]);
+            written += 3;
+            group = 0;
+            filled = 0;
         }
     }
-
-    /// The end of a text: two characters left carry one byte, three carry
-    /// two; one carries none. The decoder then reads a new text, whose
-    /// bytes follow.
-    pub(crate) fn end_part(&mut self) {
-        let bytes = match self.filled {
-            2 => 1,
-            3 => 2,
-            _ => 0,
-        };
-        let group = self.group << (6 * (4 - self.filled));
-        if bytes > 0 {
-            self.emit(group);
-            self.len -= 3 - bytes;
+    // Two characters carry one byte, three carry two; one carries none.
+    match filled {
+        2 => {
+            buffer[written] = (group >> 4) as u8;
+            written + 1
         }
-        self.group = 0;
-        self.filled = 0;
-        self.ended = false;
-    }
-
-    /// How many bytes are decoded so far.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
-    /// The decoded bytes.
-    pub(crate) fn into_bytes(mut self) -> Vec<u8> {
-        self.out.truncate(self.len);
-        self.out
+        3 => {
+            buffer[written..written + 2]
+                .copy_from_slice(&[(group >> 10) as u8, (group >> 2) as u8]);
+            written + 2
+        }
+        _ => written,
     }
 }
 
@@ -241,21 +212,9 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(hex(text), expected, "{text:?}");
-            // Fed by groups where it can, the decoder reads the same.
-            let mut decoder = Decoder::for_text(text.len());
-            let mut rest = text.as_bytes();
-            while !rest.is_empty() {
-                if let Some(group) = rest.first_chunk::<4>()
-                    && decoder.push_group(*group)
-                {
-                    rest = &rest[4..];
-                } else {
-                    decoder.push(rest[0]);
-                    rest = &rest[1..];
-                }
-            }
-            decoder.end_part();
-            assert_eq!(decoder.into_bytes(), decode(text.as_bytes()), "{text:?}");
+            // After a run of whole groups, the same.
+            let text = format!("QUJD{text}");
+            assert_eq!(hex(&text), format!("414243{expected}"), "{text:?}");
         }
     }
 

@@ -1,11 +1,11 @@
 //! A cookie value's two parts (spec §3, §4), `base64(tag + ciphertext)`
-//! and `base64(nonce)` between `;`s, read in one pass: percent escapes
-//! undone, the parts split and both decoded as leniently as Node does,
-//! with no intermediate string. The same as decoding the value as
+//! and `base64(nonce)` between `;`s: percent escapes undone, the parts
+//! split and both decoded as leniently as Node does, in one buffer that
+//! becomes the sealed bytes. The same as decoding the value as
 //! `decodeURIComponent` does (`session/cookie_header.rs`), splitting it at
 //! `;` and decoding each part, as `decodeSecureSession` does.
 
-use super::base64::Decoder;
+use super::base64;
 use super::codec::{NONCE_BYTES, Rejected, TAG_BYTES};
 use crate::session::cookie_header;
 
@@ -29,58 +29,88 @@ pub(crate) fn read(raw: &[u8]) -> Result<Parts, Rejected> {
     }
 }
 
-/// The one pass over `text`; `ESCAPED` when its `%XX` are still to undo,
-/// `None` then when one is not the escape of an ASCII character (`%2B`,
-/// `%3B`, ...), as `cookie_header`'s one-pass decoding requires.
+/// Reads `text`; `ESCAPED` when its `%XX` are still to undo, `None` then
+/// when one is not the escape of an ASCII character (`%2B`, `%3B`, ...),
+/// as `cookie_header`'s one-pass decoding requires. The text is copied
+/// once, escapes undone, and each part decoded in place in the copy, which
+/// becomes the sealed bytes.
 fn read_with<const ESCAPED: bool>(text: &[u8]) -> Option<Result<Parts, Rejected>> {
-    let mut decoder = Decoder::for_text(text.len());
-    // Where the first part's bytes end, once its `;` is read.
-    let mut sealed_len = None;
-    let mut i = 0;
-    while i < text.len() {
-        if let Some(group) = text[i..].first_chunk::<4>()
-            && decoder.push_group(*group)
-        {
-            i += 4;
-            continue;
-        }
-        let mut c = text[i];
-        i += 1;
-        if ESCAPED && c == b'%' {
-            c = ascii_escape(text.get(i..i + 2)?)?;
-            i += 2;
-        }
-        if c != b';' {
-            decoder.push(c);
-            continue;
-        }
-        decoder.end_part();
-        if sealed_len.is_some() {
-            // Anything after the second `;` is ignored, but an escape there
-            // the pass cannot read still changes what the value is.
-            if ESCAPED && !ascii_escapes_only(&text[i..]) {
-                return None;
+    let mut buffer = Vec::with_capacity(text.len());
+    // Where the first two `;` are in the copy.
+    let mut first = None;
+    let mut second = None;
+    let mut rest = text;
+    loop {
+        // Plain characters are copied a run at a time.
+        let run = special_at(rest);
+        buffer.extend_from_slice(&rest[..run]);
+        let Some(&c) = rest.get(run) else {
+            break;
+        };
+        rest = &rest[run + 1..];
+        let c = match c {
+            b'%' if ESCAPED => {
+                let c = ascii_escape(rest.get(..2)?)?;
+                rest = &rest[2..];
+                c
             }
-            return Some(parts(decoder, sealed_len));
+            c => c,
+        };
+        if c == b';' {
+            if first.is_some() {
+                // Anything after the second `;` is ignored, but an escape
+                // there this reading cannot undo still changes what the
+                // value is.
+                if ESCAPED && !ascii_escapes_only(rest) {
+                    return None;
+                }
+                second = Some(buffer.len());
+                break;
+            }
+            first = Some(buffer.len());
         }
-        sealed_len = Some(decoder.len());
+        buffer.push(c);
     }
-    decoder.end_part();
-    Some(parts(decoder, sealed_len))
+    let len = buffer.len();
+    let Some(first) = first else {
+        return Some(Err(Rejected::Malformed));
+    };
+    let (sealed, after) = buffer.split_at_mut(first);
+    let sealed_len = base64::decode_in_place(sealed);
+    if sealed_len < TAG_BYTES {
+        return Some(Err(Rejected::ShortCipher));
+    }
+    let nonce_text = &mut after[1..second.unwrap_or(len) - first];
+    let nonce_len = base64::decode_in_place(nonce_text);
+    let Ok(nonce) = nonce_text[..nonce_len].try_into() else {
+        return Some(Err(Rejected::NonceLength));
+    };
+    buffer.truncate(sealed_len);
+    Some(Ok(Parts {
+        sealed: buffer,
+        nonce,
+    }))
 }
 
-/// Checks the decoded bytes in `decodeSecureSession`'s order.
-fn parts(decoder: Decoder, sealed_len: Option<usize>) -> Result<Parts, Rejected> {
-    let sealed_len = sealed_len.ok_or(Rejected::Malformed)?;
-    if sealed_len < TAG_BYTES {
-        return Err(Rejected::ShortCipher);
+/// Where the first `%` or `;` in `text` is (its length if none): eight
+/// bytes at a time while none of them is one.
+fn special_at(text: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    // Whether a byte of `word` is zero (the classic test: exact for "any").
+    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let mut at = 0;
+    while let Some(chunk) = text[at..].first_chunk::<8>() {
+        let word = u64::from_ne_bytes(*chunk);
+        if has_zero(word ^ (ONES * u64::from(b'%'))) || has_zero(word ^ (ONES * u64::from(b';'))) {
+            break;
+        }
+        at += 8;
     }
-    let mut sealed = decoder.into_bytes();
-    let nonce = sealed[sealed_len..]
-        .try_into()
-        .map_err(|_| Rejected::NonceLength)?;
-    sealed.truncate(sealed_len);
-    Ok(Parts { sealed, nonce })
+    text[at..]
+        .iter()
+        .position(|&b| b == b'%' || b == b';')
+        .map_or(text.len(), |i| at + i)
 }
 
 /// The character of an escape's two hex digits, if it is ASCII.
@@ -104,7 +134,6 @@ fn ascii_escapes_only(mut text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::secure_cookie::base64;
 
     /// The plain reading: decode the whole value as `decodeURIComponent`,
     /// split it, decode each part.
@@ -168,6 +197,30 @@ mod tests {
         // Which of them the pass reads without the full decoding.
         assert!(read_with::<true>(format!("{sealed}%3B{nonce}").as_bytes()).is_some());
         assert!(read_with::<true>(format!("{sealed}%3B{nonce}%3Bx%C3%A9").as_bytes()).is_none());
+    }
+
+    #[test]
+    fn finds_the_first_escape_or_separator() {
+        // Bytes next to `%` (0x25) and `;` (0x3B) and past ASCII, at every
+        // offset of the eight-byte steps.
+        let alphabet = [
+            b'A', b'$', b'&', b'%', b':', b'<', b';', 0xA5, 0xBB, 0x00, 0xFF,
+        ];
+        for len in 0..20 {
+            for special in 0..=len {
+                for (k, &filler) in alphabet.iter().enumerate() {
+                    let mut text: Vec<u8> = (0..len).map(|i| alphabet[(i * 7 + k) % 3]).collect();
+                    if special < len {
+                        text[special] = filler;
+                    }
+                    let expected = text
+                        .iter()
+                        .position(|&b| b == b'%' || b == b';')
+                        .unwrap_or(text.len());
+                    assert_eq!(special_at(&text), expected, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
