@@ -129,21 +129,31 @@ pub(crate) fn encode_uri_component(bytes: &[u8], out: &mut Vec<u8>) {
     // Every character is written as three bytes, of which only an escape
     // keeps all: no branch on the (random) characters.
     let mut len = 0;
-    let mut put = |sextet: u32| {
+    let write_char = |slot: &mut [u8], at: usize, sextet: u32| {
         let (escaped, width) = ESCAPED[(sextet & 63) as usize];
-        if let Some(slot) = text.get_mut(len..len + 3) {
-            slot.copy_from_slice(&escaped);
-            len += width;
-        }
+        slot[at..at + 3].copy_from_slice(&escaped);
+        at + width
     };
     let mut chunks = bytes.chunks_exact(3);
     for chunk in &mut chunks {
         let group = u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8 | u32::from(chunk[2]);
-        put(group >> 18);
-        put(group >> 12);
-        put(group >> 6);
-        put(group);
+        // The room of a whole group's text, checked once.
+        let Some(slot) = text.get_mut(len..len + 12) else {
+            break;
+        };
+        let mut at = write_char(slot, 0, group >> 18);
+        at = write_char(slot, at, group >> 12);
+        at = write_char(slot, at, group >> 6);
+        // The last character's three bytes end within the twelve.
+        let (escaped, width) = ESCAPED[(group & 63) as usize];
+        slot[at..at + 3].copy_from_slice(&escaped);
+        len += at + width;
     }
+    let mut put = |sextet: u32| {
+        if let Some(slot) = text.get_mut(len..len + 3) {
+            len += write_char(slot, 0, sextet);
+        }
+    };
     let padding: &[u8] = match *chunks.remainder() {
         [a] => {
             let group = u32::from(a) << 16;
