@@ -144,10 +144,7 @@ pub(crate) fn encode_uri_component(bytes: &[u8], out: &mut Vec<u8>) {
         let mut at = write_char(slot, 0, group >> 18);
         at = write_char(slot, at, group >> 12);
         at = write_char(slot, at, group >> 6);
-        // The last character's three bytes end within the twelve.
-        let (escaped, width) = ESCAPED[(group & 63) as usize];
-        slot[at..at + 3].copy_from_slice(&escaped);
-        len += at + width;
+        len += write_char(slot, at, group);
     }
     let mut put = |sextet: u32| {
         if let Some(slot) = text.get_mut(len..len + 3) {
