@@ -118,28 +118,35 @@ pub(crate) fn find<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, str
         .map(decode)
 }
 
-/// The value of the first cookie called `name`, decoded as [`find`] does,
-/// as bytes: what encrypted cookie sessions read, whose values are base64
-/// with a few escapes. A value whose escapes all stand for ASCII characters
-/// (`%2B`, `%3B`, ...) is decoded in one pass without building a string;
-/// any other is decoded by [`find`]'s rules.
-pub(crate) fn find_bytes<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, [u8]>> {
-    let raw = headers
+/// The value of the first cookie called `name` as the header has it,
+/// trimmed and unquoted but not percent-decoded: for a reader that undoes
+/// the escapes itself, in the same pass as the rest of its work (encrypted
+/// cookie sessions), falling back to [`decode_bytes`].
+pub(crate) fn find_raw<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h [u8]> {
+    headers
         .get_all(COOKIE)
         .iter()
-        .find_map(|line| find_in_line(line.as_bytes(), name.as_bytes()))?;
+        .find_map(|line| find_in_line(line.as_bytes(), name.as_bytes()))
+}
+
+/// A raw value ([`find_raw`]) decoded as [`find`] does, as bytes: what
+/// encrypted cookie sessions read, whose values are base64 with a few
+/// escapes. A value whose escapes all stand for ASCII characters (`%2B`,
+/// `%3B`, ...) is decoded in one pass without building a string; any other
+/// is decoded by [`find`]'s rules.
+pub(crate) fn decode_bytes(raw: &[u8]) -> Cow<'_, [u8]> {
     if !raw.contains(&b'%') {
         // Bytes past ASCII stay as they are: the caller only looks for
         // ASCII characters, which Latin-1 maps to the same bytes.
-        return Some(Cow::Borrowed(raw));
+        return Cow::Borrowed(raw);
     }
     if let Some(decoded) = decode_ascii_escapes(raw) {
-        return Some(Cow::Owned(decoded));
+        return Cow::Owned(decoded);
     }
-    Some(match decode(raw) {
+    match decode(raw) {
         Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
         Cow::Owned(text) => Cow::Owned(text.into_bytes()),
-    })
+    }
 }
 
 /// `decodeURIComponent` of a value whose every `%` starts an escape of an
@@ -411,10 +418,10 @@ mod tests {
         ] {
             let map = headers(&[line.as_bytes()]);
             let text = find(&map, "sid").unwrap();
-            let bytes = find_bytes(&map, "sid").unwrap();
+            let bytes = decode_bytes(find_raw(&map, "sid").unwrap());
             assert_eq!(bytes.as_ref(), text.as_bytes(), "{line}");
         }
-        assert!(find_bytes(&headers(&[b"a=1"]), "sid").is_none());
+        assert!(find_raw(&headers(&[b"a=1"]), "sid").is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crypto_secretbox::aead::AeadInPlace;
 use crypto_secretbox::{Nonce, Tag, XSalsa20Poly1305};
 
 use super::base64;
+use super::cookie_value::{self, Parts};
 
 /// `crypto_secretbox_NONCEBYTES`.
 pub(crate) const NONCE_BYTES: usize = 24;
@@ -96,21 +97,14 @@ impl KeyRing {
         base64::encode_uri_component(nonce, out);
     }
 
-    /// Opens a cookie value (already percent-decoded), as
-    /// `decodeSecureSession` does: parts after the second `;` are ignored,
-    /// both parts are read as leniently as Node reads base64, and the keys
-    /// are tried in order.
-    pub(crate) fn open(&self, value: &[u8]) -> Result<Opened, Rejected> {
-        let mut parts = value.split(|&b| b == b';');
-        let cipher_text = parts.next().unwrap_or_default();
-        let nonce_text = parts.next().ok_or(Rejected::Malformed)?;
-        let mut buffer = base64::decode(cipher_text);
-        if buffer.len() < TAG_BYTES {
-            return Err(Rejected::ShortCipher);
-        }
-        let nonce = base64::decode_exact::<NONCE_BYTES>(nonce_text).ok_or(Rejected::NonceLength)?;
+    /// Opens a cookie value as the header has it, as
+    /// `decodeSecureSession` opens the percent-decoded value: parts after
+    /// the second `;` are ignored, both parts are read as leniently as Node
+    /// reads base64 (`cookie_value.rs`), and the keys are tried in order.
+    pub(crate) fn open(&self, raw: &[u8]) -> Result<Opened, Rejected> {
+        let Parts { mut sealed, nonce } = cookie_value::read(raw)?;
         let nonce = Nonce::from_slice(&nonce);
-        let (tag, body) = buffer.split_at_mut(TAG_BYTES);
+        let (tag, body) = sealed.split_at_mut(TAG_BYTES);
         let tag = Tag::clone_from_slice(tag);
         // A failed attempt leaves `body` as it was: the tag is checked
         // before anything is decrypted.
@@ -123,7 +117,10 @@ impl KeyRing {
                     .is_ok()
             })
             .ok_or(Rejected::Unauthenticated)?;
-        Ok(Opened { buffer, key_index })
+        Ok(Opened {
+            buffer: sealed,
+            key_index,
+        })
     }
 }
 

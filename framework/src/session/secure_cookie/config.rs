@@ -97,11 +97,11 @@ impl SecureSessionConfig {
     /// a fresh empty one, silently (logged at debug, spec §4).
     pub(crate) fn load(&self, headers: &HeaderMap) -> CookieState {
         let now = date::now_ms();
-        let Some(value) = cookie_header::find_bytes(headers, &self.name) else {
+        let Some(value) = cookie_header::find_raw(headers, &self.name) else {
             tracing::trace!(target: "nestling::session", "no session cookie: a new session");
             return CookieState::fresh(now);
         };
-        let opened = match self.ring.open(&value) {
+        let opened = match self.ring.open(value) {
             Ok(opened) => opened,
             Err(rejected) => {
                 tracing::debug!(target: "nestling::session", reason = rejected.reason(), "session cookie ignored: a new session");

@@ -9,9 +9,10 @@
 //!   `into_config` checks it and, for a secret, derives the key once
 //!   (`key.rs`: [`SessionKey`], Argon2id) into a [`SecureSessionConfig`]
 //!   (`config.rs`).
-//! * A request's cookie is percent-decoded (`session/cookie_header.rs`),
-//!   opened under the keys in order (`codec.rs`, with Node's lenient
-//!   `base64.rs`), and its JSON read (`payload.rs`) into a `CookieState`
+//! * A request's cookie is found (`session/cookie_header.rs`), its escapes
+//!   undone, parts split and base64 decoded in one pass (`cookie_value.rs`,
+//!   with Node's lenient `base64.rs`), opened under the keys in order
+//!   (`codec.rs`), and its JSON read (`payload.rs`) into a `CookieState`
 //!   (`state.rs`), which keeps the plugin's `changed`/`deleted` flags.
 //! * At the end of the request, `config.rs` encrypts the payload under the
 //!   first key with a fresh nonce (`nonce.rs`) and writes the `Set-Cookie` with the
@@ -22,6 +23,7 @@
 mod base64;
 mod codec;
 mod config;
+mod cookie_value;
 mod key;
 mod nonce;
 mod options;

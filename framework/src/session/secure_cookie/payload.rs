@@ -3,8 +3,10 @@
 //! A new session puts `__ts` first; a read one keeps its place, so a cookie
 //! re-encrypted under a new key carries the same JSON text.
 
+use std::fmt;
 use std::io::Write as _;
 
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use crate::session::SessionData;
@@ -43,19 +45,98 @@ pub(crate) fn seconds(now_ms: i64) -> Number {
 /// When it is not a JSON object, or its `__ts` is not a number (only a key
 /// holder can write either): the caller starts a fresh session.
 pub(crate) fn read(plaintext: &[u8], now_ms: i64) -> Result<Payload, &'static str> {
-    let mut map: Map<String, Value> =
-        serde_json::from_slice(plaintext).map_err(|_| "the payload is not a JSON object")?;
-    let at = map.keys().position(|k| k == TS);
-    let ts = match map.shift_remove(TS) {
-        None => seconds(now_ms),
-        Some(Value::Number(ts)) => ts,
+    let mut deserializer = serde_json::Deserializer::from_slice(plaintext);
+    let members = deserializer
+        .deserialize_map(MembersVisitor)
+        .and_then(|members| deserializer.end().map(|()| members))
+        .map_err(|_| "the payload is not a JSON object")?;
+    let (ts, at) = match members.ts {
+        None => (seconds(now_ms), members.map.len()),
+        Some((Value::Number(ts), at)) => (ts, at),
         Some(_) => return Err("the payload's `__ts` is not a number"),
     };
-    let at = at.unwrap_or(map.len());
     Ok(Payload {
-        data: SessionData::from_parts(map, at),
+        data: SessionData::from_parts(members.map, at),
         ts,
     })
+}
+
+/// A payload's members as `serde_json::from_slice` reads them into a map
+/// (a repeated key keeps its first place and its last value, as in
+/// `JSON.parse`), with `__ts` kept out of the map as it is read rather
+/// than removed from it after.
+struct Members {
+    map: Map<String, Value>,
+    /// `__ts`'s value and how many other members came before it.
+    ts: Option<(Value, usize)>,
+}
+
+struct MembersVisitor;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Members;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Members, A::Error> {
+        let mut members = Members {
+            map: Map::new(),
+            ts: None,
+        };
+        while let Some(key) = access.next_key::<Key>()? {
+            let value = access.next_value::<Value>()?;
+            match key {
+                Key::Ts => {
+                    let at = members.ts.take().map_or(members.map.len(), |(_, at)| at);
+                    members.ts = Some((value, at));
+                }
+                Key::Other(key) => {
+                    members.map.insert(key, value);
+                }
+            }
+        }
+        Ok(members)
+    }
+}
+
+/// A member's name, `__ts` told apart without copying it into a string.
+enum Key {
+    Ts,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(if name == TS {
+            Key::Ts
+        } else {
+            Key::Other(name.to_owned())
+        })
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Key, E> {
+        Ok(if name == TS {
+            Key::Ts
+        } else {
+            Key::Other(name)
+        })
+    }
 }
 
 /// Appends the JSON text of `data` with `__ts` at its place to `out`.
@@ -133,6 +214,23 @@ mod tests {
     }
 
     #[test]
+    fn repeated_members_keep_their_first_place_and_last_value() {
+        // As `JSON.parse` and a `serde_json` map read them.
+        assert_eq!(
+            round_trip(r#"{"a":1,"__ts":5,"b":2,"a":3,"__ts":"x","__ts":7}"#),
+            r#"{"a":3,"__ts":7,"b":2}"#
+        );
+        assert!(read(br#"{"__ts":5,"__ts":"x"}"#, 0).is_err());
+        assert_eq!(round_trip(r#"{"__ts":"x","__ts":5}"#), r#"{"__ts":5}"#);
+        // A name written with escapes is the same name.
+        assert_eq!(
+            round_trip(r#"{"a":1,"\u005f_ts":5,"\u0062":2}"#),
+            r#"{"a":1,"__ts":5,"b":2}"#
+        );
+        assert_eq!(round_trip(" {\"__ts\":5} \n"), r#"{"__ts":5}"#);
+    }
+
+    #[test]
     fn a_new_payload_starts_with_ts() {
         let mut payload = Payload::new(1_700_000_000_499);
         payload.data.insert("visits", 1).unwrap();
@@ -164,6 +262,9 @@ mod tests {
             r#"{"__ts":"1"}"#,
             r#"{"__ts":null}"#,
             "\u{fffd}",
+            r#"{"__ts":1} x"#,
+            r#"{"__ts":1}{}"#,
+            r#"{"a":}"#,
         ] {
             assert!(read(text.as_bytes(), 0).is_err(), "{text:?}");
         }
