@@ -53,11 +53,16 @@ pub fn run(args: NewArgs) -> Result<(), CliError> {
 
     let mut plan = Plan::new(&args.path, args.force);
     for (path, content) in Templates::load().render_folder("new", &context)? {
-        // Stored as `_gitignore`, so that it does not apply to templates/.
-        let path = if path == "_gitignore" {
-            ".gitignore".to_owned()
-        } else {
-            path
+        let path = match path.as_str() {
+            // Stored as `_gitignore`, so that it does not apply to templates/.
+            "_gitignore" => ".gitignore".to_owned(),
+            // The build flag that suits encrypted cookie sessions (stored
+            // as `_cargo/`, so that it does not apply to the workspace).
+            "_cargo/config.toml" if args.session == SessionKind::Cookie => {
+                ".cargo/config.toml".to_owned()
+            }
+            "_cargo/config.toml" => continue,
+            _ => path,
         };
         plan.write(&path, content);
     }

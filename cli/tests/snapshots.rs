@@ -32,7 +32,14 @@ fn new_app_with_other_sessions() {
         let differing: BTreeMap<_, _> = all
             .into_iter()
             .filter(|(path, _)| {
-                ["Cargo.toml", "README.md", "src/lib.rs", "tests/app.rs"].contains(&path.as_str())
+                [
+                    ".cargo/config.toml",
+                    "Cargo.toml",
+                    "README.md",
+                    "src/lib.rs",
+                    "tests/app.rs",
+                ]
+                .contains(&path.as_str())
             })
             .collect();
         check(&format!("new-{store}"), &differing);
