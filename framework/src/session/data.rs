@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::SessionError;
 use super::json::{self, HashWriter};
@@ -75,10 +75,6 @@ impl SessionData {
     /// No data.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    pub(crate) fn from_parts(map: Map<String, Value>, cookie_at: usize) -> Self {
-        SessionData::from_members(map.into_iter().collect(), cookie_at)
     }
 
     /// Data from members with distinct names, in order.
@@ -372,10 +368,8 @@ mod tests {
 
     #[test]
     fn removing_before_the_cookie_moves_it() {
-        let mut map = Map::new();
-        map.insert("a".into(), json!(1));
-        map.insert("b".into(), json!(2));
-        let mut data = SessionData::from_parts(map, 1);
+        let members = vec![("a".to_owned(), json!(1)), ("b".to_owned(), json!(2))];
+        let mut data = SessionData::from_members(members, 1);
         data.remove("a");
         assert_eq!(data.cookie_at(), 0);
         data.clear();

@@ -7,9 +7,10 @@ use std::fmt;
 use std::io::Write as _;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 use crate::session::SessionData;
+use crate::session::data::first_place_last_value;
 use crate::session::json;
 
 /// The member holding the time of the last write.
@@ -51,22 +52,23 @@ pub(crate) fn read(plaintext: &[u8], now_ms: i64) -> Result<Payload, &'static st
         .and_then(|members| deserializer.end().map(|()| members))
         .map_err(|_| "the payload is not a JSON object")?;
     let (ts, at) = match members.ts {
-        None => (seconds(now_ms), members.map.len()),
+        None => (seconds(now_ms), members.list.len()),
         Some((Value::Number(ts), at)) => (ts, at),
         Some(_) => return Err("the payload's `__ts` is not a number"),
     };
+    let (list, at) = first_place_last_value(members.list, at);
     Ok(Payload {
-        data: SessionData::from_parts(members.map, at),
+        data: SessionData::from_members(list, at),
         ts,
     })
 }
 
-/// A payload's members as `serde_json::from_slice` reads them into a map
-/// (a repeated key keeps its first place and its last value, as in
-/// `JSON.parse`), with `__ts` kept out of the map as it is read rather
-/// than removed from it after.
+/// A payload's members in order (a repeated key appears each time, until
+/// [`first_place_last_value`] keeps its first place and last value, as
+/// `JSON.parse` does), with `__ts` kept out of the list as it is read
+/// rather than removed from it after.
 struct Members {
-    map: Map<String, Value>,
+    list: Vec<(String, Value)>,
     /// `__ts`'s value and how many other members came before it.
     ts: Option<(Value, usize)>,
 }
@@ -82,18 +84,18 @@ impl<'de> Visitor<'de> for MembersVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Members, A::Error> {
         let mut members = Members {
-            map: Map::new(),
+            list: Vec::new(),
             ts: None,
         };
         while let Some(key) = access.next_key::<Key>()? {
             let value = access.next_value::<Value>()?;
             match key {
                 Key::Ts => {
-                    let at = members.ts.take().map_or(members.map.len(), |(_, at)| at);
+                    let at = members.ts.take().map_or(members.list.len(), |(_, at)| at);
                     members.ts = Some((value, at));
                 }
                 Key::Other(key) => {
-                    members.map.insert(key, value);
+                    members.list.push((key, value));
                 }
             }
         }
