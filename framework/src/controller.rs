@@ -99,14 +99,23 @@ where
 
 /// The last step of every handler, after the injectors and the method ran
 /// (or an injector rejected the request): where per-request state is
-/// committed before the response leaves.
+/// committed before the response leaves, and the route's declared status,
+/// headers and redirect are applied.
 ///
 /// Not an `async fn`: what it returns is part of every handler's future, so
 /// it stays the size of a response unless a session has to be committed.
 pub fn finish(ctx: &mut RequestContext, outcome: Result<Response, Response>) -> Finish<'_> {
-    let response = match outcome {
-        Ok(response) | Err(response) => response,
-    };
+    let (Ok(response) | Err(response)) = outcome;
+    // The common case: no view to render, no session to commit.
+    if !crate::view::is_pending(&response) && !matches!(ctx.head().session.get(), Some(Some(_))) {
+        return Finish(Some(Step::Done(ctx.head().endpoint().respond(response))));
+    }
+    finish_with_state(ctx, response)
+}
+
+/// [`finish`] for a view to render or a session to commit.
+#[cold]
+fn finish_with_state(ctx: &mut RequestContext, response: Response) -> Finish<'_> {
     // A view that needs the session (flash messages, CSRF tokens) is
     // rendered once it is loaded, then the session is committed.
     if crate::view::waits_for_session(ctx, &response) {
@@ -115,18 +124,20 @@ pub fn finish(ctx: &mut RequestContext, outcome: Result<Response, Response>) -> 
                 Ok(_) => crate::view::render_pending(ctx, response),
                 Err(error) => crate::response::IntoResponse::into_response(error),
             };
-            crate::session::request::commit(ctx.head(), response).await
+            let response = crate::session::request::commit(ctx.head(), response).await;
+            ctx.head().endpoint().respond(response)
         }))));
     }
     // A returned `View` is rendered here, where the request's locals are.
     let response = crate::view::render_pending(ctx, response);
     if !matches!(ctx.head().session.get(), Some(Some(_))) {
-        return Finish(Some(Step::Done(response)));
+        return Finish(Some(Step::Done(ctx.head().endpoint().respond(response))));
     }
     // Then the session is saved, touched or destroyed, before the response
     // leaves (express-session's order).
     Finish(Some(Step::Commit(Box::pin(async move {
-        crate::session::request::commit(ctx.head(), response).await
+        let response = crate::session::request::commit(ctx.head(), response).await;
+        ctx.head().endpoint().respond(response)
     }))))
 }
 

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use http::header::{HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue, LOCATION};
 use http::{Method, StatusCode};
 
 use super::{ArgKind, HostPattern, RouteDef, RouteMethod};
@@ -8,6 +8,7 @@ use crate::controller::{BoundHandler, ControllerDef, Instance};
 use crate::di::Container;
 use crate::request::PathParams;
 use crate::request::params::MAX_PARAMS;
+use crate::response::Response;
 
 /// One handler, ready to serve: everything the macros declared is turned into
 /// header values and status codes here, once, so the request path only copies.
@@ -29,6 +30,31 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     pub(crate) fn param_index(&self, name: &str) -> Option<usize> {
         self.def.params.iter().position(|p| *p == name)
+    }
+
+    /// Applies what the route declared: the default status (201 for POST or
+    /// `#[http_code]`) replaces a plain 200, `#[header]`s are added to
+    /// successful responses, and `#[redirect]` replaces a successful response
+    /// unless the handler returned its own redirect (as in Nest).
+    pub(crate) fn respond(&self, mut response: Response) -> Response {
+        let status = response.status();
+        if let Some((code, location)) = &self.redirect
+            && status.is_success()
+        {
+            let mut redirect = Response::new(Default::default());
+            *redirect.status_mut() = *code;
+            redirect.headers_mut().insert(LOCATION, location.clone());
+            return redirect;
+        }
+        if status == StatusCode::OK && self.status != StatusCode::OK {
+            *response.status_mut() = self.status;
+        }
+        if status.as_u16() < 400 {
+            for (name, value) in &self.headers {
+                response.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        response
     }
 
     pub(crate) fn label(&self) -> String {

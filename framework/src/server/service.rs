@@ -1,5 +1,6 @@
 //! One request, top to bottom: route it, build the injectors' context, run the
-//! handler (a panic becomes a 500), apply the route's status and headers.
+//! handler (a panic becomes a 500; the handler's future applies the route's
+//! status and headers itself, in `controller::finish`).
 
 use std::any::Any;
 use std::convert::Infallible;
@@ -12,8 +13,8 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::header::{ALLOW, CONTENT_TYPE, HeaderValue, LOCATION};
-use http::{Request, StatusCode};
+use http::Request;
+use http::header::{ALLOW, CONTENT_TYPE, HeaderValue};
 
 use crate::BoxError;
 use crate::app::AppShared;
@@ -22,7 +23,7 @@ use crate::exception::{HttpException, NotFoundException};
 use crate::injector::host_of;
 use crate::request::{RequestBody, RequestContext, RequestHead};
 use crate::response::{IntoResponse, Response};
-use crate::routing::Lookup;
+use crate::routing::{Endpoint, Lookup};
 use crate::static_files::{Check, StaticFuture};
 
 /// The peer's address, put in request extensions by [`serve`](crate::serve)
@@ -84,6 +85,13 @@ impl AppService {
     /// Handles one request.
     pub fn dispatch(&self, request: Request<RequestBody>) -> Dispatch {
         let (parts, body) = request.into_parts();
+        self.dispatch_parts(parts, body)
+    }
+
+    /// [`dispatch`](Self::dispatch) on a request already taken apart, as
+    /// hyper's body is wrapped without rebuilding the request around it.
+    #[inline]
+    fn dispatch_parts(&self, parts: http::request::Parts, body: RequestBody) -> Dispatch {
         let span = tracing::info_span!(
             "request",
             method = %parts.method,
@@ -135,35 +143,33 @@ impl AppService {
                     .or_else(|| parts.extensions.get::<PeerAddr>().map(|p| p.0));
                 // `use_csrf`: unsafe requests pass its check first.
                 let guarded = crate::csrf::guards(&self.app, endpoint, &parts.method);
-                let head = RequestHead {
-                    parts,
-                    params,
-                    peer,
-                    app: Arc::clone(&self.app),
-                    endpoint,
-                    session: Default::default(),
-                };
                 let handler = &self.app.router.endpoint(endpoint).handler;
-                let future = {
-                    let _enter = span.enter();
-                    // The context is built in each branch's argument, so it
-                    // is not built once and then moved.
-                    std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        if guarded {
-                            let ctx = RequestContext::new(head, body);
-                            crate::csrf::guarded(Arc::clone(&self.app), endpoint, ctx)
-                        } else {
-                            handler(RequestContext::new(head, body))
-                        }
-                    }))
-                };
-                match future {
-                    Ok(future) => State::Handler {
-                        future,
+                let _enter = span.enter();
+                // Building the future runs no user code (`#[controller]`'s
+                // closure clones the controller's `Arc` and captures the
+                // context): handlers and injectors run when it is polled,
+                // inside `Dispatch::poll`'s `catch_unwind`. Not wrapping this
+                // call in one lets the context be built once, in place, not
+                // moved in and out of a closure.
+                let ctx = RequestContext::new(
+                    RequestHead {
+                        parts,
+                        params,
+                        peer,
                         app: Arc::clone(&self.app),
                         endpoint,
+                        session: Default::default(),
                     },
-                    Err(panic) => State::Ready(Some(self.panicked(endpoint, panic))),
+                    body,
+                );
+                let future = if guarded {
+                    crate::csrf::guarded(Arc::clone(&self.app), endpoint, ctx)
+                } else {
+                    handler(ctx)
+                };
+                State::Handler {
+                    future,
+                    route: Route::of(self.app.router.endpoint(endpoint)),
                 }
             }
             Lookup::AutoOptions(allow) => State::Ready(Some(auto_options(allow))),
@@ -176,20 +182,33 @@ impl AppService {
             }
         }
     }
+}
 
-    fn panicked(&self, endpoint: usize, panic: Box<dyn Any + Send>) -> Response {
-        report_panic(&self.app, endpoint, panic)
+/// The handler a request went to, for the log line if it panics (kept
+/// without the app, so a request in flight holds no reference to it).
+#[derive(Clone, Copy)]
+struct Route {
+    controller: &'static str,
+    handler: &'static str,
+}
+
+impl Route {
+    fn of(endpoint: &Endpoint) -> Self {
+        Route {
+            controller: endpoint.controller,
+            handler: endpoint.def.handler,
+        }
     }
 }
 
-fn report_panic(app: &AppShared, endpoint: usize, panic: Box<dyn Any + Send>) -> Response {
+fn report_panic(route: Route, panic: Box<dyn Any + Send>) -> Response {
     let message = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a non-string panic payload".to_string());
     tracing::error!(
-        handler = %app.router.endpoint(endpoint).label(),
+        handler = %format_args!("{}::{}", route.controller, route.handler),
         panic = %message,
         "route handler panicked; answered 500"
     );
@@ -222,10 +241,11 @@ enum State {
         future: StaticFuture,
         service: AppService,
     },
+    /// The handler's future also applies the route's status and headers
+    /// (`controller::finish`).
     Handler {
         future: HandlerFuture,
-        app: Arc<AppShared>,
-        endpoint: usize,
+        route: Route,
     },
     Ready(Option<Response>),
 }
@@ -259,17 +279,13 @@ impl Future for Dispatch {
                 State::Ready(response) => response
                     .take()
                     .unwrap_or_else(|| HttpException::internal_server_error().into_response()),
-                State::Handler {
-                    future,
-                    app,
-                    endpoint,
-                } => {
+                State::Handler { future, route } => {
                     let polled =
                         std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
                     match polled {
                         Ok(Poll::Pending) => return Poll::Pending,
-                        Ok(Poll::Ready(response)) => finish(app, *endpoint, response),
-                        Err(panic) => report_panic(app, *endpoint, panic),
+                        Ok(Poll::Ready(response)) => response,
+                        Err(panic) => report_panic(*route, panic),
                     }
                 }
             };
@@ -284,39 +300,14 @@ impl Future for Dispatch {
     }
 }
 
-/// Applies what the route declared: the default status (201 for POST or
-/// `#[http_code]`) replaces a plain 200, `#[header]`s are added to successful
-/// responses, and `#[redirect]` replaces a successful response unless the
-/// handler returned its own redirect (as in Nest).
-fn finish(app: &AppShared, endpoint: usize, mut response: Response) -> Response {
-    let endpoint = app.router.endpoint(endpoint);
-    let status = response.status();
-    if let Some((code, location)) = &endpoint.redirect
-        && status.is_success()
-    {
-        let mut redirect = Response::new(Default::default());
-        *redirect.status_mut() = *code;
-        redirect.headers_mut().insert(LOCATION, location.clone());
-        return redirect;
-    }
-    if status == StatusCode::OK && endpoint.status != StatusCode::OK {
-        *response.status_mut() = endpoint.status;
-    }
-    if status.as_u16() < 400 {
-        for (name, value) in &endpoint.headers {
-            response.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    response
-}
-
 impl hyper::service::Service<Request<hyper::body::Incoming>> for AppService {
     type Response = Response;
     type Error = Infallible;
     type Future = Dispatch;
 
     fn call(&self, request: Request<hyper::body::Incoming>) -> Dispatch {
-        self.dispatch(request.map(RequestBody::Incoming))
+        let (parts, body) = request.into_parts();
+        self.dispatch_parts(parts, RequestBody::Incoming(body))
     }
 }
 

@@ -251,7 +251,7 @@ fn route(
             let #ident = match <#ty as __n::Injector>::inject(&mut ctx, &#args_static[#position]).await {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(rejection) => {
-                    return ::core::result::Result::Err(__n::IntoResponse::into_response(rejection));
+                    break 'handler ::core::result::Result::Err(__n::IntoResponse::into_response(rejection));
                 }
             };
         });
@@ -286,11 +286,13 @@ fn route(
             ::core::option::Option::Some(__n::bound(move |mut ctx: __n::RequestContext| {
                 let this = ::core::clone::Clone::clone(&this);
                 async move {
-                    let outcome: ::core::result::Result<__n::Response, __n::Response> = async {
+                    // A block, not a nested `async` block: its result is not
+                    // moved out of an inner future.
+                    #[allow(unused_labels)]
+                    let outcome: ::core::result::Result<__n::Response, __n::Response> = 'handler: {
                         #(#injections)*
                         ::core::result::Result::Ok(#respond)
-                    }
-                    .await;
+                    };
                     __n::finish(&mut ctx, outcome).await
                 }
             }))
