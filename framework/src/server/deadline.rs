@@ -32,6 +32,7 @@ use http_body::{Frame, SizeHint};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
+use super::connection::Protocol;
 use crate::BoxError;
 use crate::response::ResponseBody;
 
@@ -95,8 +96,11 @@ pub(crate) struct DeadlineIo<T> {
     /// Whether `sleep` was polled since it was last set, so that it will wake
     /// the connection's task.
     polled: bool,
-    /// Bytes of the HTTP/2 preface seen so far; `None` once decided.
-    preface: Option<usize>,
+    /// The first bytes, read to tell the protocol (`poll_protocol`), and
+    /// handed to hyper by the first reads after it.
+    first: [u8; H2_PREFACE.len()],
+    received: u8,
+    replayed: u8,
 }
 
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -109,7 +113,44 @@ impl<T> DeadlineIo<T> {
             clock,
             sleep: Box::pin(tokio::time::sleep_until(first)),
             polled: false,
-            preface: Some(0),
+            first: [0; H2_PREFACE.len()],
+            received: 0,
+            replayed: 0,
+        }
+    }
+
+    /// Reads the first bytes, as many as tell HTTP/2's preface from an
+    /// HTTP/1 request (hyper-util's `auto` builder does the same; reading
+    /// them here spares every later read its rewind buffer). The first byte
+    /// restarts the head wait, as hyper's own timer starts only once the
+    /// protocol is known; an HTTP/2 connection has no head deadline.
+    pub(crate) fn poll_protocol(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Protocol>>
+    where
+        T: AsyncRead + Unpin,
+    {
+        loop {
+            let seen = usize::from(self.received);
+            if seen == H2_PREFACE.len() {
+                self.clock.turn_off();
+                return Poll::Ready(Ok(Protocol::Http2));
+            }
+            let mut buf = ReadBuf::new(&mut self.first[seen..]);
+            let read = match Pin::new(&mut self.inner).poll_read(cx, &mut buf) {
+                Poll::Ready(result) => result.map(|()| buf.filled().len()),
+                Poll::Pending if self.expired(cx) => Err(timed_out()),
+                Poll::Pending => return Poll::Pending,
+            }?;
+            if read == 0 {
+                return Poll::Ready(Ok(Protocol::Http1));
+            }
+            if seen == 0 {
+                self.clock.wait_from_now();
+            }
+            // At most 24 bytes: the count fits.
+            self.received += read as u8;
+            if self.first[seen..seen + read] != H2_PREFACE[seen..seen + read] {
+                return Poll::Ready(Ok(Protocol::Http1));
+            }
         }
     }
 
@@ -165,26 +206,11 @@ impl<T> DeadlineIo<T> {
     }
 }
 
-/// The first bytes tell HTTP/2 (no head deadline) from HTTP/1; the first byte
-/// also restarts the wait, as hyper's own timer starts only once the protocol
-/// is known. `seen` counts the preface bytes matched so far.
-fn sniff(seen: &mut Option<usize>, clock: &HeadClock, read: &[u8]) {
-    let Some(matched) = *seen else { return };
-    if read.is_empty() {
-        return;
-    }
-    if matched == 0 {
-        clock.wait_from_now();
-    }
-    let n = read.len().min(H2_PREFACE.len() - matched);
-    *seen = if read[..n] != H2_PREFACE[matched..matched + n] {
-        None
-    } else if matched + n == H2_PREFACE.len() {
-        clock.turn_off();
-        None
-    } else {
-        Some(matched + n)
-    };
+fn timed_out() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        "no request head within the header read timeout",
+    )
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for DeadlineIo<T> {
@@ -194,18 +220,16 @@ impl<T: AsyncRead + Unpin> AsyncRead for DeadlineIo<T> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        let before = buf.filled().len();
+        if this.replayed < this.received {
+            let first = &this.first[usize::from(this.replayed)..usize::from(this.received)];
+            let n = first.len().min(buf.remaining());
+            buf.put_slice(&first[..n]);
+            this.replayed += n as u8;
+            return Poll::Ready(Ok(()));
+        }
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Ready(result) => {
-                if this.preface.is_some() {
-                    sniff(&mut this.preface, &this.clock, &buf.filled()[before..]);
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending if this.expired(cx) => Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "no request head within the header read timeout",
-            ))),
+            Poll::Ready(result) => Poll::Ready(result),
+            Poll::Pending if this.expired(cx) => Poll::Ready(Err(timed_out())),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -382,13 +406,33 @@ mod tests {
         );
     }
 
+    async fn protocol(io: &mut DeadlineIo<DuplexStream>) -> io::Result<Protocol> {
+        std::future::poll_fn(|cx| io.poll_protocol(cx)).await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_connection_that_sends_nothing_fails_at_the_deadline_before_its_protocol_is_known() {
+        let (mut io, _client, _) = connection();
+        let start = Instant::now();
+        let error = protocol(&mut io).await.unwrap_err();
+        assert_eq!(
+            (error.kind(), start.elapsed()),
+            (io::ErrorKind::TimedOut, TIMEOUT)
+        );
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_first_byte_restarts_the_wait() {
         let (mut io, mut client, _) = connection();
         tokio::time::advance(Duration::from_secs(9)).await;
         client.write_all(b"G").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
         let mut byte = [0u8; 1];
         io.read_exact(&mut byte).await.unwrap();
+        assert_eq!(
+            &byte, b"G",
+            "the byte read to tell the protocol is read again"
+        );
         client.write_all(b"ET / HTTP/1.1\r\n").await.unwrap();
         assert_eq!(
             read_until_error(&mut io).await,
@@ -401,6 +445,7 @@ mod tests {
     {
         let (mut io, mut client, clock) = connection();
         client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
         let mut head = [0u8; 18];
         io.read_exact(&mut head).await.unwrap();
 
@@ -419,9 +464,15 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn http2_connections_have_no_head_deadline() {
         let (mut io, mut client, _) = connection();
-        client.write_all(H2_PREFACE).await.unwrap();
+        // Part of the preface does not tell yet.
+        client.write_all(&H2_PREFACE[..10]).await.unwrap();
+        let wait = Duration::from_secs(1);
+        assert!(tokio::time::timeout(wait, protocol(&mut io)).await.is_err());
+        client.write_all(&H2_PREFACE[10..]).await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http2);
         let mut preface = [0u8; 24];
         io.read_exact(&mut preface).await.unwrap();
+        assert_eq!(&preface[..], H2_PREFACE);
         assert!(still_waiting_after(&mut io, 3 * TIMEOUT).await);
     }
 
@@ -429,6 +480,7 @@ mod tests {
     async fn an_http1_request_starting_like_the_preface_keeps_its_deadline() {
         let (mut io, mut client, _) = connection();
         client.write_all(b"PRI * HTTP/1.1\r\n").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
         assert_eq!(
             read_until_error(&mut io).await,
             (io::ErrorKind::TimedOut, TIMEOUT)
