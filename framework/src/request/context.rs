@@ -90,6 +90,16 @@ impl RequestContext {
         }
     }
 
+    /// The head while the request is routed, before any injector shared it.
+    pub(crate) fn owned_head_mut(&mut self) -> &mut RequestHead {
+        match &mut self.head {
+            Head::Owned(head) => head,
+            Head::Shared(_) | Head::Moving => {
+                unreachable!("the head is shared only once a handler runs")
+            }
+        }
+    }
+
     /// The head behind an `Arc`, for injectors that keep it (`Req`, `Headers`).
     /// The first call moves it into the `Arc`; later calls clone the `Arc`.
     pub fn shared_head(&mut self) -> Arc<RequestHead> {

@@ -36,7 +36,7 @@ impl Endpoint {
     /// `#[http_code]`) replaces a plain 200, `#[header]`s are added to
     /// successful responses, and `#[redirect]` replaces a successful response
     /// unless the handler returned its own redirect (as in Nest).
-    pub(crate) fn respond(&self, mut response: Response) -> Response {
+    pub(crate) fn respond(&self, response: &mut Response) {
         let status = response.status();
         if let Some((code, location)) = &self.redirect
             && status.is_success()
@@ -44,7 +44,8 @@ impl Endpoint {
             let mut redirect = Response::new(Default::default());
             *redirect.status_mut() = *code;
             redirect.headers_mut().insert(LOCATION, location.clone());
-            return redirect;
+            *response = redirect;
+            return;
         }
         if status == StatusCode::OK && self.status != StatusCode::OK {
             *response.status_mut() = self.status;
@@ -54,7 +55,6 @@ impl Endpoint {
                 response.headers_mut().insert(name.clone(), value.clone());
             }
         }
-        response
     }
 
     pub(crate) fn label(&self) -> String {
@@ -368,6 +368,31 @@ impl Router {
     /// and an unhandled `OPTIONS` on a known path lists the allowed methods.
     pub(crate) fn lookup(&self, method: &Method, path: &str, host: Option<&str>) -> Lookup {
         let requested = RouteMethod::from_http(method);
+        // The common case in one probe: a path without parameters, for the
+        // method asked, where no controller has a host pattern (so its slot
+        // holds one endpoint). `find` would give the same answer first.
+        if !self.has_hosts
+            && let Some(requested) = requested
+            && let Some(&slot) = self.statics[requested.slot()].get(path)
+            && let [endpoint] = self.slots[slot][..]
+        {
+            return Lookup::Found {
+                endpoint,
+                params: PathParams::default(),
+            };
+        }
+        self.lookup_slow(requested, path, host)
+    }
+
+    /// [`lookup`](Self::lookup) for everything else: parameters, `HEAD`
+    /// falling back to `GET`, `#[all]`, a trailing slash, host patterns.
+    #[inline(never)]
+    fn lookup_slow(
+        &self,
+        requested: Option<RouteMethod>,
+        path: &str,
+        host: Option<&str>,
+    ) -> Lookup {
         let candidates: &[RouteMethod] = match requested {
             Some(RouteMethod::Head) => &[RouteMethod::Head, RouteMethod::Get, RouteMethod::All],
             Some(RouteMethod::Get) => &[RouteMethod::Get, RouteMethod::All],

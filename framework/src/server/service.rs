@@ -112,7 +112,7 @@ impl AppService {
                     let (parts, body) = request.into_parts();
                     self.route(parts, body, &span)
                 }
-                Check::Answer(response) => State::Ready(Some(response)),
+                Check::Answer(response) => State::Answer(Some(Box::new(response))),
                 Check::Serve(future) => State::Static {
                     future,
                     service: self.clone(),
@@ -125,60 +125,60 @@ impl AppService {
     }
 
     /// Finds the route and starts its handler.
+    #[inline]
     fn route(&self, parts: http::request::Parts, body: RequestBody, span: &tracing::Span) -> State {
-        let lookup = {
-            let _enter = span.enter();
-            let router = &self.app.router;
-            let host = if router.has_hosts() {
-                host_of(&parts)
-            } else {
-                None
-            };
-            router.lookup(&parts.method, parts.uri.path(), host)
+        let _enter = span.enter();
+        // The context is built first, with the parts moved in once, and the
+        // lookup reads them there: building it after the lookup copied them
+        // twice more.
+        let mut ctx = RequestContext::new(
+            RequestHead {
+                parts,
+                params: Default::default(),
+                peer: self.peer,
+                app: Arc::clone(&self.app),
+                endpoint: 0,
+                session: Default::default(),
+            },
+            body,
+        );
+        let head = ctx.owned_head_mut();
+        let router = &self.app.router;
+        let host = if router.has_hosts() {
+            host_of(&head.parts)
+        } else {
+            None
         };
-        match lookup {
+        match router.lookup(&head.parts.method, head.parts.uri.path(), host) {
             Lookup::Found { endpoint, params } => {
-                let peer = self
-                    .peer
-                    .or_else(|| parts.extensions.get::<PeerAddr>().map(|p| p.0));
+                head.params = params;
+                head.endpoint = endpoint;
+                if head.peer.is_none() {
+                    head.peer = head.parts.extensions.get::<PeerAddr>().map(|p| p.0);
+                }
                 // `use_csrf`: unsafe requests pass its check first.
-                let guarded = crate::csrf::guards(&self.app, endpoint, &parts.method);
-                let handler = &self.app.router.endpoint(endpoint).handler;
-                let _enter = span.enter();
+                let guarded = crate::csrf::guards(&self.app, endpoint, &head.parts.method);
                 // Building the future runs no user code (`#[controller]`'s
                 // closure clones the controller's `Arc` and captures the
                 // context): handlers and injectors run when it is polled,
                 // inside `Dispatch::poll`'s `catch_unwind`. Not wrapping this
-                // call in one lets the context be built once, in place, not
-                // moved in and out of a closure.
-                let ctx = RequestContext::new(
-                    RequestHead {
-                        parts,
-                        params,
-                        peer,
-                        app: Arc::clone(&self.app),
-                        endpoint,
-                        session: Default::default(),
-                    },
-                    body,
-                );
+                // call in one spares moving the context in and out of a
+                // closure.
                 let future = if guarded {
                     crate::csrf::guarded(Arc::clone(&self.app), endpoint, ctx)
                 } else {
-                    handler(ctx)
+                    (router.endpoint(endpoint).handler)(ctx)
                 };
                 State::Handler {
                     future,
-                    route: Route::of(self.app.router.endpoint(endpoint)),
+                    route: Route::of(router.endpoint(endpoint)),
                 }
             }
-            Lookup::AutoOptions(allow) => State::Ready(Some(auto_options(allow))),
+            Lookup::AutoOptions(allow) => State::AutoOptions(allow),
             Lookup::NotFound => {
+                let parts = &head.parts;
                 let url = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                State::Ready(Some(
-                    NotFoundException::new(format!("Cannot {} {url}", parts.method))
-                        .into_response(),
-                ))
+                State::NotFound(format!("Cannot {} {url}", parts.method))
             }
         }
     }
@@ -243,11 +243,14 @@ enum State {
     },
     /// The handler's future also applies the route's status and headers
     /// (`controller::finish`).
-    Handler {
-        future: HandlerFuture,
-        route: Route,
-    },
-    Ready(Option<Response>),
+    Handler { future: HandlerFuture, route: Route },
+    /// No route: the 404's message.
+    NotFound(String),
+    /// An `OPTIONS` request for a path other methods have: the `Allow` list.
+    AutoOptions(String),
+    /// Answered before routing (a static folder's 405); boxed, as it is
+    /// rare and every request's future is the size of the largest state.
+    Answer(Option<Box<Response>>),
 }
 
 impl Future for Dispatch {
@@ -276,9 +279,14 @@ impl Future for Dispatch {
                         }
                     }
                 }
-                State::Ready(response) => response
-                    .take()
-                    .unwrap_or_else(|| HttpException::internal_server_error().into_response()),
+                State::NotFound(message) => {
+                    NotFoundException::new(std::mem::take(message)).into_response()
+                }
+                State::AutoOptions(allow) => auto_options(std::mem::take(allow)),
+                State::Answer(response) => match response.take() {
+                    Some(response) => *response,
+                    None => HttpException::internal_server_error().into_response(),
+                },
                 State::Handler { future, route } => {
                     let polled =
                         std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));

@@ -293,7 +293,10 @@ fn route(
                         #(#injections)*
                         ::core::result::Result::Ok(#respond)
                     };
-                    __n::finish(&mut ctx, outcome).await
+                    match __n::finish(&mut ctx, outcome) {
+                        __n::Finished::Done(response) => response,
+                        __n::Finished::Pending(pending) => pending.await,
+                    }
                 }
             }))
         }
