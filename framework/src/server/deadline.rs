@@ -22,7 +22,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -36,53 +36,41 @@ use super::connection::Protocol;
 use crate::BoxError;
 use crate::response::ResponseBody;
 
-/// What a connection is doing, packed in one atomic: a request is being
-/// served, the connection has no deadline, a response has ended (the wait
-/// starts at the next write, which flushes it), or the connection waits
-/// for a head since `value` microseconds after it was accepted.
-const BUSY: u64 = u64::MAX;
-const OFF: u64 = u64::MAX - 1;
-const RESPONDED: u64 = u64::MAX - 2;
+/// What a connection is doing: waiting for a request head (since
+/// `DeadlineIo::waiting_since`), serving a request, done with a response (the
+/// wait starts at the next write, which flushes it), or without a deadline.
+const WAITING: u8 = 0;
+const BUSY: u8 = 1;
+const RESPONDED: u8 = 2;
+const OFF: u8 = 3;
 
 /// The state of one connection, shared by its IO, service and bodies.
 pub(crate) struct HeadClock {
-    state: AtomicU64,
-    accepted: Instant,
+    state: AtomicU8,
     timeout: Duration,
 }
 
 impl HeadClock {
     pub(crate) fn new(timeout: Duration) -> Arc<Self> {
         Arc::new(HeadClock {
-            state: AtomicU64::new(0),
-            accepted: Instant::now(),
+            state: AtomicU8::new(WAITING),
             timeout,
         })
     }
 
-    /// The connection waits for a head from now on (unless it has no deadline).
-    fn wait_from_now(&self) {
-        let since = u64::try_from(self.accepted.elapsed().as_micros()).unwrap_or(RESPONDED - 1);
-        self.set_unless_off(since);
+    fn state(&self) -> u8 {
+        self.state.load(Ordering::Relaxed)
     }
 
-    fn set_unless_off(&self, state: u64) {
+    fn set_unless_off(&self, state: u8) {
         // Only this connection's task touches the clock: no race to lose.
-        if self.state.load(Ordering::Relaxed) != OFF {
+        if self.state() != OFF {
             self.state.store(state, Ordering::Relaxed);
         }
     }
 
     fn turn_off(&self) {
         self.state.store(OFF, Ordering::Relaxed);
-    }
-
-    /// When the head being waited for is due, if one is.
-    fn deadline(&self) -> Option<Instant> {
-        match self.state.load(Ordering::Relaxed) {
-            BUSY | OFF | RESPONDED => None,
-            since => Some(self.accepted + Duration::from_micros(since) + self.timeout),
-        }
     }
 }
 
@@ -91,6 +79,10 @@ impl HeadClock {
 pub(crate) struct DeadlineIo<T> {
     inner: T,
     clock: Arc<HeadClock>,
+    /// When the current (or last) wait for a head started: the accept, the
+    /// first byte, or the end of the previous response. Kept here, not in
+    /// the shared clock, as only the IO starts a wait.
+    waiting_since: Instant,
     /// Fires at or before the current deadline, while one applies.
     sleep: Pin<Box<Sleep>>,
     /// Whether `sleep` was polled since it was last set, so that it will wake
@@ -107,10 +99,12 @@ const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 impl<T> DeadlineIo<T> {
     pub(crate) fn new(inner: T, clock: Arc<HeadClock>) -> Self {
-        let first = clock.accepted + clock.timeout;
+        let accepted = Instant::now();
+        let first = accepted + clock.timeout;
         DeadlineIo {
             inner,
             clock,
+            waiting_since: accepted,
             sleep: Box::pin(tokio::time::sleep_until(first)),
             polled: false,
             first: [0; H2_PREFACE.len()],
@@ -144,7 +138,7 @@ impl<T> DeadlineIo<T> {
                 return Poll::Ready(Ok(Protocol::Http1));
             }
             if seen == 0 {
-                self.clock.wait_from_now();
+                self.wait_from_now();
             }
             // At most 24 bytes: the count fits.
             self.received += read as u8;
@@ -157,14 +151,23 @@ impl<T> DeadlineIo<T> {
     /// Whether the deadline has passed. Keeps the sleep armed for the task
     /// (`cx`) at or before the deadline, reading the clock only when it fired.
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
-        if self.clock.state.load(Ordering::Relaxed) == RESPONDED {
+        match self.clock.state() {
             // hyper is reading again, so it has written the whole response.
-            self.clock.wait_from_now();
+            RESPONDED => self.wait_from_now(),
+            WAITING => {}
+            _ => {
+                self.keep_armed(cx);
+                return false;
+            }
         }
-        let Some(deadline) = self.clock.deadline() else {
-            self.keep_armed(cx);
+        // The sleep fires at or before the deadline, and was polled since it
+        // was last set (by this connection's task, the only one that polls
+        // its IO): until it fires, the deadline has not passed, and polling
+        // it again would only register the same waker.
+        if self.polled && !self.sleep.is_elapsed() {
             return false;
-        };
+        }
+        let deadline = self.waiting_since + self.clock.timeout;
         loop {
             self.polled = true;
             if self.sleep.as_mut().poll(cx).is_pending() {
@@ -180,7 +183,7 @@ impl<T> DeadlineIo<T> {
     /// Between waits the sleep must stay armed for the next one: any later
     /// deadline is at least a timeout away from now.
     fn keep_armed(&mut self, cx: &mut Context<'_>) {
-        if self.clock.state.load(Ordering::Relaxed) == OFF {
+        if self.clock.state() == OFF {
             return;
         }
         if self.sleep.is_elapsed() {
@@ -198,11 +201,16 @@ impl<T> DeadlineIo<T> {
     /// Writes after the response ended flush it: the wait starts after the
     /// last one.
     fn wrote(&mut self, cx: &mut Context<'_>, written: usize) {
-        // Below `OFF`: `RESPONDED` or waiting.
-        if written > 0 && self.clock.state.load(Ordering::Relaxed) < OFF {
-            self.clock.wait_from_now();
+        if written > 0 && matches!(self.clock.state(), RESPONDED | WAITING) {
+            self.wait_from_now();
             self.keep_armed(cx);
         }
+    }
+
+    /// The connection waits for a head from now on (unless it has no deadline).
+    fn wait_from_now(&mut self) {
+        self.waiting_since = Instant::now();
+        self.clock.set_unless_off(WAITING);
     }
 }
 
