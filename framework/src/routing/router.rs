@@ -36,7 +36,15 @@ impl Endpoint {
     /// `#[http_code]`) replaces a plain 200, `#[header]`s are added to
     /// successful responses, and `#[redirect]` replaces a successful response
     /// unless the handler returned its own redirect (as in Nest).
+    #[inline]
     pub(crate) fn respond(&self, response: &mut Response) {
+        // Most routes declare nothing: no call for them.
+        if self.redirect.is_some() || self.status != StatusCode::OK || !self.headers.is_empty() {
+            self.apply_declared(response);
+        }
+    }
+
+    fn apply_declared(&self, response: &mut Response) {
         let status = response.status();
         if let Some((code, location)) = &self.redirect
             && status.is_success()
