@@ -98,15 +98,14 @@ where
 }
 
 /// The last step of every handler, after the injectors and the method ran
-/// (or an injector rejected the request): where per-request state is
+/// (`response` is the method's, or an injector's rejection): where per-request state is
 /// committed before the response leaves, and the route's declared status,
 /// headers and redirect are applied.
 ///
 /// Not an `async fn`: most responses are done here, and `#[controller]`'s
 /// code returns them without storing and polling a future (awaiting
 /// [`Finished`] does the same for other callers).
-pub fn finish(ctx: &mut RequestContext, outcome: Result<Response, Response>) -> Finished<'_> {
-    let (Ok(mut response) | Err(mut response)) = outcome;
+pub fn finish(ctx: &mut RequestContext, mut response: Response) -> Finished<'_> {
     // The common case: no view to render, no session to commit.
     if !crate::view::is_pending(&response) && !matches!(ctx.head().session.get(), Some(Some(_))) {
         ctx.head().endpoint().respond(&mut response);

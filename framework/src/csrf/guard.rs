@@ -33,7 +33,7 @@ pub(crate) fn guarded(
     Box::pin(async move {
         match check(&mut ctx).await {
             Ok(()) => (app.router.endpoint(endpoint).handler)(ctx).await,
-            Err(refused) => crate::controller::finish(&mut ctx, Err(refused.into_response())).await,
+            Err(refused) => crate::controller::finish(&mut ctx, refused.into_response()).await,
         }
     })
 }

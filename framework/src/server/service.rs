@@ -260,43 +260,23 @@ impl Future for Dispatch {
         let this = &mut *self;
         let _enter = this.span.enter();
         let response = loop {
-            break match &mut this.state {
-                State::Static { future, service } => {
-                    let polled =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
-                    match polled {
-                        Ok(Poll::Pending) => return Poll::Pending,
-                        Ok(Poll::Ready(Ok(response))) => response,
-                        Ok(Poll::Ready(Err(request))) => {
-                            let (parts, body) = request.into_parts();
-                            let routed = service.route(parts, body, &this.span);
-                            this.state = routed;
-                            continue;
-                        }
-                        Err(_) => {
-                            tracing::error!("serving a static file panicked; answered 500");
-                            HttpException::internal_server_error().into_response()
-                        }
-                    }
-                }
-                State::NotFound(message) => {
-                    NotFoundException::new(std::mem::take(message)).into_response()
-                }
-                State::AutoOptions(allow) => auto_options(std::mem::take(allow)),
-                State::Answer(response) => match response.take() {
-                    Some(response) => *response,
-                    None => HttpException::internal_server_error().into_response(),
-                },
+            match &mut this.state {
                 State::Handler { future, route } => {
                     let polled =
                         std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
-                    match polled {
+                    break match polled {
                         Ok(Poll::Pending) => return Poll::Pending,
                         Ok(Poll::Ready(response)) => response,
                         Err(panic) => report_panic(*route, panic),
-                    }
+                    };
                 }
-            };
+                state => match poll_without_handler(state, &this.span, cx) {
+                    Poll::Ready(Some(response)) => break response,
+                    // A static folder passed the request to a handler.
+                    Poll::Ready(None) => continue,
+                    Poll::Pending => return Poll::Pending,
+                },
+            }
         };
         if let Some(start) = this.start {
             this.span.record("status", response.status().as_u16());
@@ -306,6 +286,41 @@ impl Future for Dispatch {
         }
         Poll::Ready(Ok(response))
     }
+}
+
+/// The states other than a handler's, out of `Dispatch::poll`'s way: `None`
+/// once a static folder passed the request on to a handler.
+#[inline(never)]
+fn poll_without_handler(
+    state: &mut State,
+    span: &tracing::Span,
+    cx: &mut Context<'_>,
+) -> Poll<Option<Response>> {
+    Poll::Ready(Some(match state {
+        State::Static { future, service } => {
+            let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+            match polled {
+                Ok(Poll::Pending) => return Poll::Pending,
+                Ok(Poll::Ready(Ok(response))) => response,
+                Ok(Poll::Ready(Err(request))) => {
+                    let (parts, body) = request.into_parts();
+                    *state = service.route(parts, body, span);
+                    return Poll::Ready(None);
+                }
+                Err(_) => {
+                    tracing::error!("serving a static file panicked; answered 500");
+                    HttpException::internal_server_error().into_response()
+                }
+            }
+        }
+        State::NotFound(message) => NotFoundException::new(std::mem::take(message)).into_response(),
+        State::AutoOptions(allow) => auto_options(std::mem::take(allow)),
+        State::Answer(response) => match response.take() {
+            Some(response) => *response,
+            None => HttpException::internal_server_error().into_response(),
+        },
+        State::Handler { .. } => return Poll::Ready(None),
+    }))
 }
 
 impl hyper::service::Service<Request<hyper::body::Incoming>> for AppService {
