@@ -6,7 +6,7 @@ pub use inventory;
 
 pub use crate::__nestling_hooks as hooks;
 pub use crate::controller::{
-    BoundHandler, Controller, ControllerDef, ControllerRegistration, Instance, bound,
+    BoundHandler, Controller, ControllerDef, ControllerRegistration, Finished, Instance, bound,
     construct_controller, downcast, finish, scope_of,
 };
 pub use crate::di::export_probe::{ExportModule, ExportProbe, ExportToken};

@@ -98,45 +98,74 @@ where
 }
 
 /// The last step of every handler, after the injectors and the method ran
-/// (or an injector rejected the request): where per-request state is
-/// committed before the response leaves.
+/// (`response` is the method's, or an injector's rejection): where per-request state is
+/// committed before the response leaves, and the route's declared status,
+/// headers and redirect are applied.
 ///
-/// Not an `async fn`: what it returns is part of every handler's future, so
-/// it stays the size of a response unless a session has to be committed.
-pub fn finish(ctx: &mut RequestContext, outcome: Result<Response, Response>) -> Finish<'_> {
-    let response = match outcome {
-        Ok(response) | Err(response) => response,
-    };
+/// Not an `async fn`: most responses are done here, and `#[controller]`'s
+/// code returns them without storing and polling a future (awaiting
+/// [`Finished`] does the same for other callers).
+pub fn finish(ctx: &mut RequestContext, mut response: Response) -> Finished<'_> {
+    // The common case: no view to render, no session to commit.
+    if !crate::view::is_pending(&response) && !matches!(ctx.head().session.get(), Some(Some(_))) {
+        ctx.head().endpoint().respond(&mut response);
+        return Finished::Done(response);
+    }
+    finish_with_state(ctx, response)
+}
+
+/// [`finish`] for a view to render or a session to commit.
+#[cold]
+fn finish_with_state(ctx: &mut RequestContext, response: Response) -> Finished<'_> {
     // A view that needs the session (flash messages, CSRF tokens) is
     // rendered once it is loaded, then the session is committed.
     if crate::view::waits_for_session(ctx, &response) {
-        return Finish(Some(Step::Commit(Box::pin(async move {
+        return Finished::Pending(Box::pin(async move {
             let response = match crate::session::request::session_of(ctx.head()).await {
                 Ok(_) => crate::view::render_pending(ctx, response),
                 Err(error) => crate::response::IntoResponse::into_response(error),
             };
-            crate::session::request::commit(ctx.head(), response).await
-        }))));
+            let mut response = crate::session::request::commit(ctx.head(), response).await;
+            ctx.head().endpoint().respond(&mut response);
+            response
+        }));
     }
     // A returned `View` is rendered here, where the request's locals are.
-    let response = crate::view::render_pending(ctx, response);
+    let mut response = crate::view::render_pending(ctx, response);
     if !matches!(ctx.head().session.get(), Some(Some(_))) {
-        return Finish(Some(Step::Done(response)));
+        ctx.head().endpoint().respond(&mut response);
+        return Finished::Done(response);
     }
     // Then the session is saved, touched or destroyed, before the response
     // leaves (express-session's order).
-    Finish(Some(Step::Commit(Box::pin(async move {
-        crate::session::request::commit(ctx.head(), response).await
-    }))))
+    Finished::Pending(Box::pin(async move {
+        let mut response = crate::session::request::commit(ctx.head(), response).await;
+        ctx.head().endpoint().respond(&mut response);
+        response
+    }))
 }
 
-/// The future of [`finish`].
-pub struct Finish<'a>(Option<Step<'a>>);
-
-enum Step<'a> {
+/// What [`finish`] returns: the response, or the work that still makes it
+/// (rendering a view once the session is loaded, committing the session).
+/// Awaiting it gives the response either way.
+pub enum Finished<'a> {
+    /// The response, ready to leave.
     Done(Response),
-    Commit(Pin<Box<dyn Future<Output = Response> + Send + 'a>>),
+    /// The response once the view is rendered or the session committed.
+    Pending(Pin<Box<dyn Future<Output = Response> + Send + 'a>>),
 }
+
+impl<'a> std::future::IntoFuture for Finished<'a> {
+    type Output = Response;
+    type IntoFuture = Finish<'a>;
+
+    fn into_future(self) -> Finish<'a> {
+        Finish(Some(self))
+    }
+}
+
+/// The future of an awaited [`Finished`].
+pub struct Finish<'a>(Option<Finished<'a>>);
 
 impl Future for Finish<'_> {
     type Output = Response;
@@ -146,11 +175,11 @@ impl Future for Finish<'_> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Response> {
         match self.0.take() {
-            Some(Step::Done(response)) => std::task::Poll::Ready(response),
-            Some(Step::Commit(mut commit)) => {
-                let polled = commit.as_mut().poll(cx);
+            Some(Finished::Done(response)) => std::task::Poll::Ready(response),
+            Some(Finished::Pending(mut pending)) => {
+                let polled = pending.as_mut().poll(cx);
                 if polled.is_pending() {
-                    self.0 = Some(Step::Commit(commit));
+                    self.0 = Some(Finished::Pending(pending));
                 }
                 polled
             }

@@ -1,4 +1,5 @@
-//! The server itself: graceful shutdown with a request in flight, HTTP/2 with
+//! The server itself: graceful shutdown with a request in flight and with
+//! idle connections, HTTP/2 with
 //! prior knowledge on the same port, HTTP/1.0, requests hyper refuses before
 //! they reach the app, and a port that is already taken.
 
@@ -113,6 +114,27 @@ async fn shutdown_gives_up_on_requests_after_the_shutdown_timeout() {
     tokio::time::timeout(PATIENCE, server.shutdown())
         .await
         .expect("shutdown waited past its timeout");
+}
+
+#[tokio::test]
+async fn idle_connections_are_closed_at_shutdown_without_waiting_for_the_timeout() {
+    // The shutdown timeout (10 s by default) is longer than the test waits.
+    let server = start::<ServerModule>().await;
+    let addr = server.local_addr();
+    // One connection has sent nothing yet (its protocol is not known)...
+    let mut silent = Conn::open(addr).await;
+    // ...and one is idle between two keep-alive requests.
+    let mut idle = Conn::open(addr).await;
+    let response = idle
+        .request(b"GET /s/ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await;
+    assert_eq!(response.status_body(), (200, "ok"));
+
+    tokio::time::timeout(PATIENCE, server.shutdown())
+        .await
+        .expect("shutdown waited for idle connections");
+    assert!(silent.closed_within(PATIENCE).await);
+    assert!(idle.closed_within(PATIENCE).await);
 }
 
 fn h2_client() -> Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>> {

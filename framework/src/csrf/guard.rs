@@ -16,6 +16,7 @@ use crate::response::IntoResponse;
 
 /// Whether the request to `endpoint` must pass the check: the app uses
 /// CSRF protection, the method is not ignored, the route did not opt out.
+#[inline]
 pub(crate) fn guards(app: &AppShared, endpoint: usize, method: &Method) -> bool {
     app.csrf.as_ref().is_some_and(|config| {
         !config.ignore_methods.contains(method) && !app.router.endpoint(endpoint).def.skip_csrf
@@ -32,7 +33,7 @@ pub(crate) fn guarded(
     Box::pin(async move {
         match check(&mut ctx).await {
             Ok(()) => (app.router.endpoint(endpoint).handler)(ctx).await,
-            Err(refused) => crate::controller::finish(&mut ctx, Err(refused.into_response())).await,
+            Err(refused) => crate::controller::finish(&mut ctx, refused.into_response()).await,
         }
     })
 }

@@ -65,18 +65,19 @@ pub struct RequestContext {
     body: Option<RequestBody>,
     /// Request-scoped provider instances, created on first use.
     scope: Option<Box<crate::di::RequestScope>>,
-    /// Template variables for this request (`res.locals`); empty maps
-    /// allocate nothing.
-    locals: crate::view::Locals,
+    /// Template variables for this request (`res.locals`), once one is set:
+    /// most requests have none, and an empty map still costs a call to drop.
+    locals: Option<crate::view::Locals>,
 }
 
 impl RequestContext {
+    #[inline]
     pub(crate) fn new(head: RequestHead, body: RequestBody) -> Self {
         RequestContext {
             head: Head::Owned(head),
             body: Some(body),
             scope: None,
-            locals: crate::view::Locals::new(),
+            locals: None,
         }
     }
 
@@ -86,6 +87,16 @@ impl RequestContext {
             Head::Owned(h) => h,
             Head::Shared(h) => h,
             Head::Moving => unreachable!("the head is only moving inside shared_head"),
+        }
+    }
+
+    /// The head while the request is routed, before any injector shared it.
+    pub(crate) fn owned_head_mut(&mut self) -> &mut RequestHead {
+        match &mut self.head {
+            Head::Owned(head) => head,
+            Head::Shared(_) | Head::Moving => {
+                unreachable!("the head is shared only once a handler runs")
+            }
         }
     }
 
@@ -111,7 +122,11 @@ impl RequestContext {
     /// context. Sessions, flash messages and CSRF protection put theirs here;
     /// see [`locals_mut`](Self::locals_mut) for an example.
     pub fn locals(&self) -> &crate::view::Locals {
-        &self.locals
+        static NONE: std::sync::OnceLock<crate::view::Locals> = std::sync::OnceLock::new();
+        match &self.locals {
+            Some(locals) => locals,
+            None => NONE.get_or_init(crate::view::Locals::new),
+        }
     }
 
     /// The request's template variables, to add to (from an injector).
@@ -134,12 +149,12 @@ impl RequestContext {
     /// }
     /// ```
     pub fn locals_mut(&mut self) -> &mut crate::view::Locals {
-        &mut self.locals
+        self.locals.get_or_insert_with(crate::view::Locals::new)
     }
 
     /// Takes the locals for a render.
     pub(crate) fn take_locals(&mut self) -> crate::view::Locals {
-        std::mem::take(&mut self.locals)
+        self.locals.take().unwrap_or_default()
     }
 
     /// Puts a body back (one that was read before the handler, by the CSRF

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use http::header::{HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue, LOCATION};
 use http::{Method, StatusCode};
 
 use super::{ArgKind, HostPattern, RouteDef, RouteMethod};
@@ -8,6 +8,7 @@ use crate::controller::{BoundHandler, ControllerDef, Instance};
 use crate::di::Container;
 use crate::request::PathParams;
 use crate::request::params::MAX_PARAMS;
+use crate::response::Response;
 
 /// One handler, ready to serve: everything the macros declared is turned into
 /// header values and status codes here, once, so the request path only copies.
@@ -29,6 +30,39 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     pub(crate) fn param_index(&self, name: &str) -> Option<usize> {
         self.def.params.iter().position(|p| *p == name)
+    }
+
+    /// Applies what the route declared: the default status (201 for POST or
+    /// `#[http_code]`) replaces a plain 200, `#[header]`s are added to
+    /// successful responses, and `#[redirect]` replaces a successful response
+    /// unless the handler returned its own redirect (as in Nest).
+    #[inline]
+    pub(crate) fn respond(&self, response: &mut Response) {
+        // Most routes declare nothing: no call for them.
+        if self.redirect.is_some() || self.status != StatusCode::OK || !self.headers.is_empty() {
+            self.apply_declared(response);
+        }
+    }
+
+    fn apply_declared(&self, response: &mut Response) {
+        let status = response.status();
+        if let Some((code, location)) = &self.redirect
+            && status.is_success()
+        {
+            let mut redirect = Response::new(Default::default());
+            *redirect.status_mut() = *code;
+            redirect.headers_mut().insert(LOCATION, location.clone());
+            *response = redirect;
+            return;
+        }
+        if status == StatusCode::OK && self.status != StatusCode::OK {
+            *response.status_mut() = self.status;
+        }
+        if status.as_u16() < 400 {
+            for (name, value) in &self.headers {
+                response.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
     }
 
     pub(crate) fn label(&self) -> String {
@@ -342,6 +376,31 @@ impl Router {
     /// and an unhandled `OPTIONS` on a known path lists the allowed methods.
     pub(crate) fn lookup(&self, method: &Method, path: &str, host: Option<&str>) -> Lookup {
         let requested = RouteMethod::from_http(method);
+        // The common case in one probe: a path without parameters, for the
+        // method asked, where no controller has a host pattern (so its slot
+        // holds one endpoint). `find` would give the same answer first.
+        if !self.has_hosts
+            && let Some(requested) = requested
+            && let Some(&slot) = self.statics[requested.slot()].get(path)
+            && let [endpoint] = self.slots[slot][..]
+        {
+            return Lookup::Found {
+                endpoint,
+                params: PathParams::default(),
+            };
+        }
+        self.lookup_slow(requested, path, host)
+    }
+
+    /// [`lookup`](Self::lookup) for everything else: parameters, `HEAD`
+    /// falling back to `GET`, `#[all]`, a trailing slash, host patterns.
+    #[inline(never)]
+    fn lookup_slow(
+        &self,
+        requested: Option<RouteMethod>,
+        path: &str,
+        host: Option<&str>,
+    ) -> Lookup {
         let candidates: &[RouteMethod] = match requested {
             Some(RouteMethod::Head) => &[RouteMethod::Head, RouteMethod::Get, RouteMethod::All],
             Some(RouteMethod::Get) => &[RouteMethod::Get, RouteMethod::All],

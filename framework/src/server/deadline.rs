@@ -22,7 +22,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -32,56 +32,45 @@ use http_body::{Frame, SizeHint};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
+use super::connection::Protocol;
 use crate::BoxError;
 use crate::response::ResponseBody;
 
-/// What a connection is doing, packed in one atomic: a request is being
-/// served, the connection has no deadline, a response has ended (the wait
-/// starts at the next write, which flushes it), or the connection waits
-/// for a head since `value` microseconds after it was accepted.
-const BUSY: u64 = u64::MAX;
-const OFF: u64 = u64::MAX - 1;
-const RESPONDED: u64 = u64::MAX - 2;
+/// What a connection is doing: waiting for a request head (since
+/// `DeadlineIo::waiting_since`), serving a request, done with a response (the
+/// wait starts at the next write, which flushes it), or without a deadline.
+const WAITING: u8 = 0;
+const BUSY: u8 = 1;
+const RESPONDED: u8 = 2;
+const OFF: u8 = 3;
 
 /// The state of one connection, shared by its IO, service and bodies.
 pub(crate) struct HeadClock {
-    state: AtomicU64,
-    accepted: Instant,
+    state: AtomicU8,
     timeout: Duration,
 }
 
 impl HeadClock {
     pub(crate) fn new(timeout: Duration) -> Arc<Self> {
         Arc::new(HeadClock {
-            state: AtomicU64::new(0),
-            accepted: Instant::now(),
+            state: AtomicU8::new(WAITING),
             timeout,
         })
     }
 
-    /// The connection waits for a head from now on (unless it has no deadline).
-    fn wait_from_now(&self) {
-        let since = u64::try_from(self.accepted.elapsed().as_micros()).unwrap_or(RESPONDED - 1);
-        self.set_unless_off(since);
+    fn state(&self) -> u8 {
+        self.state.load(Ordering::Relaxed)
     }
 
-    fn set_unless_off(&self, state: u64) {
+    fn set_unless_off(&self, state: u8) {
         // Only this connection's task touches the clock: no race to lose.
-        if self.state.load(Ordering::Relaxed) != OFF {
+        if self.state() != OFF {
             self.state.store(state, Ordering::Relaxed);
         }
     }
 
     fn turn_off(&self) {
         self.state.store(OFF, Ordering::Relaxed);
-    }
-
-    /// When the head being waited for is due, if one is.
-    fn deadline(&self) -> Option<Instant> {
-        match self.state.load(Ordering::Relaxed) {
-            BUSY | OFF | RESPONDED => None,
-            since => Some(self.accepted + Duration::from_micros(since) + self.timeout),
-        }
     }
 }
 
@@ -90,40 +79,95 @@ impl HeadClock {
 pub(crate) struct DeadlineIo<T> {
     inner: T,
     clock: Arc<HeadClock>,
+    /// When the current (or last) wait for a head started: the accept, the
+    /// first byte, or the end of the previous response. Kept here, not in
+    /// the shared clock, as only the IO starts a wait.
+    waiting_since: Instant,
     /// Fires at or before the current deadline, while one applies.
     sleep: Pin<Box<Sleep>>,
     /// Whether `sleep` was polled since it was last set, so that it will wake
     /// the connection's task.
     polled: bool,
-    /// Bytes of the HTTP/2 preface seen so far; `None` once decided.
-    preface: Option<usize>,
+    /// The first bytes, read to tell the protocol (`poll_protocol`), and
+    /// handed to hyper by the first reads after it.
+    first: [u8; H2_PREFACE.len()],
+    received: u8,
+    replayed: u8,
 }
 
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 impl<T> DeadlineIo<T> {
     pub(crate) fn new(inner: T, clock: Arc<HeadClock>) -> Self {
-        let first = clock.accepted + clock.timeout;
+        let accepted = Instant::now();
+        let first = accepted + clock.timeout;
         DeadlineIo {
             inner,
             clock,
+            waiting_since: accepted,
             sleep: Box::pin(tokio::time::sleep_until(first)),
             polled: false,
-            preface: Some(0),
+            first: [0; H2_PREFACE.len()],
+            received: 0,
+            replayed: 0,
+        }
+    }
+
+    /// Reads the first bytes, as many as tell HTTP/2's preface from an
+    /// HTTP/1 request (hyper-util's `auto` builder does the same; reading
+    /// them here spares every later read its rewind buffer). The first byte
+    /// restarts the head wait, as hyper's own timer starts only once the
+    /// protocol is known; an HTTP/2 connection has no head deadline.
+    pub(crate) fn poll_protocol(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Protocol>>
+    where
+        T: AsyncRead + Unpin,
+    {
+        loop {
+            let seen = usize::from(self.received);
+            if seen == H2_PREFACE.len() {
+                self.clock.turn_off();
+                return Poll::Ready(Ok(Protocol::Http2));
+            }
+            let mut buf = ReadBuf::new(&mut self.first[seen..]);
+            let read = match Pin::new(&mut self.inner).poll_read(cx, &mut buf) {
+                Poll::Ready(result) => result.map(|()| buf.filled().len()),
+                Poll::Pending if self.expired(cx) => Err(timed_out()),
+                Poll::Pending => return Poll::Pending,
+            }?;
+            if read == 0 {
+                return Poll::Ready(Ok(Protocol::Http1));
+            }
+            if seen == 0 {
+                self.wait_from_now();
+            }
+            // At most 24 bytes: the count fits.
+            self.received += read as u8;
+            if self.first[seen..seen + read] != H2_PREFACE[seen..seen + read] {
+                return Poll::Ready(Ok(Protocol::Http1));
+            }
         }
     }
 
     /// Whether the deadline has passed. Keeps the sleep armed for the task
     /// (`cx`) at or before the deadline, reading the clock only when it fired.
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
-        if self.clock.state.load(Ordering::Relaxed) == RESPONDED {
+        match self.clock.state() {
             // hyper is reading again, so it has written the whole response.
-            self.clock.wait_from_now();
+            RESPONDED => self.wait_from_now(),
+            WAITING => {}
+            _ => {
+                self.keep_armed(cx);
+                return false;
+            }
         }
-        let Some(deadline) = self.clock.deadline() else {
-            self.keep_armed(cx);
+        // The sleep fires at or before the deadline, and was polled since it
+        // was last set (by this connection's task, the only one that polls
+        // its IO): until it fires, the deadline has not passed, and polling
+        // it again would only register the same waker.
+        if self.polled && !self.sleep.is_elapsed() {
             return false;
-        };
+        }
+        let deadline = self.waiting_since + self.clock.timeout;
         loop {
             self.polled = true;
             if self.sleep.as_mut().poll(cx).is_pending() {
@@ -139,7 +183,7 @@ impl<T> DeadlineIo<T> {
     /// Between waits the sleep must stay armed for the next one: any later
     /// deadline is at least a timeout away from now.
     fn keep_armed(&mut self, cx: &mut Context<'_>) {
-        if self.clock.state.load(Ordering::Relaxed) == OFF {
+        if self.clock.state() == OFF {
             return;
         }
         if self.sleep.is_elapsed() {
@@ -157,34 +201,24 @@ impl<T> DeadlineIo<T> {
     /// Writes after the response ended flush it: the wait starts after the
     /// last one.
     fn wrote(&mut self, cx: &mut Context<'_>, written: usize) {
-        // Below `OFF`: `RESPONDED` or waiting.
-        if written > 0 && self.clock.state.load(Ordering::Relaxed) < OFF {
-            self.clock.wait_from_now();
+        if written > 0 && matches!(self.clock.state(), RESPONDED | WAITING) {
+            self.wait_from_now();
             self.keep_armed(cx);
         }
     }
+
+    /// The connection waits for a head from now on (unless it has no deadline).
+    fn wait_from_now(&mut self) {
+        self.waiting_since = Instant::now();
+        self.clock.set_unless_off(WAITING);
+    }
 }
 
-/// The first bytes tell HTTP/2 (no head deadline) from HTTP/1; the first byte
-/// also restarts the wait, as hyper's own timer starts only once the protocol
-/// is known. `seen` counts the preface bytes matched so far.
-fn sniff(seen: &mut Option<usize>, clock: &HeadClock, read: &[u8]) {
-    let Some(matched) = *seen else { return };
-    if read.is_empty() {
-        return;
-    }
-    if matched == 0 {
-        clock.wait_from_now();
-    }
-    let n = read.len().min(H2_PREFACE.len() - matched);
-    *seen = if read[..n] != H2_PREFACE[matched..matched + n] {
-        None
-    } else if matched + n == H2_PREFACE.len() {
-        clock.turn_off();
-        None
-    } else {
-        Some(matched + n)
-    };
+fn timed_out() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        "no request head within the header read timeout",
+    )
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for DeadlineIo<T> {
@@ -194,18 +228,16 @@ impl<T: AsyncRead + Unpin> AsyncRead for DeadlineIo<T> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        let before = buf.filled().len();
+        if this.replayed < this.received {
+            let first = &this.first[usize::from(this.replayed)..usize::from(this.received)];
+            let n = first.len().min(buf.remaining());
+            buf.put_slice(&first[..n]);
+            this.replayed += n as u8;
+            return Poll::Ready(Ok(()));
+        }
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Ready(result) => {
-                if this.preface.is_some() {
-                    sniff(&mut this.preface, &this.clock, &buf.filled()[before..]);
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending if this.expired(cx) => Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "no request head within the header read timeout",
-            ))),
+            Poll::Ready(result) => Poll::Ready(result),
+            Poll::Pending if this.expired(cx) => Poll::Ready(Err(timed_out())),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -382,13 +414,33 @@ mod tests {
         );
     }
 
+    async fn protocol(io: &mut DeadlineIo<DuplexStream>) -> io::Result<Protocol> {
+        std::future::poll_fn(|cx| io.poll_protocol(cx)).await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_connection_that_sends_nothing_fails_at_the_deadline_before_its_protocol_is_known() {
+        let (mut io, _client, _) = connection();
+        let start = Instant::now();
+        let error = protocol(&mut io).await.unwrap_err();
+        assert_eq!(
+            (error.kind(), start.elapsed()),
+            (io::ErrorKind::TimedOut, TIMEOUT)
+        );
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_first_byte_restarts_the_wait() {
         let (mut io, mut client, _) = connection();
         tokio::time::advance(Duration::from_secs(9)).await;
         client.write_all(b"G").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
         let mut byte = [0u8; 1];
         io.read_exact(&mut byte).await.unwrap();
+        assert_eq!(
+            &byte, b"G",
+            "the byte read to tell the protocol is read again"
+        );
         client.write_all(b"ET / HTTP/1.1\r\n").await.unwrap();
         assert_eq!(
             read_until_error(&mut io).await,
@@ -401,6 +453,7 @@ mod tests {
     {
         let (mut io, mut client, clock) = connection();
         client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
         let mut head = [0u8; 18];
         io.read_exact(&mut head).await.unwrap();
 
@@ -419,9 +472,15 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn http2_connections_have_no_head_deadline() {
         let (mut io, mut client, _) = connection();
-        client.write_all(H2_PREFACE).await.unwrap();
+        // Part of the preface does not tell yet.
+        client.write_all(&H2_PREFACE[..10]).await.unwrap();
+        let wait = Duration::from_secs(1);
+        assert!(tokio::time::timeout(wait, protocol(&mut io)).await.is_err());
+        client.write_all(&H2_PREFACE[10..]).await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http2);
         let mut preface = [0u8; 24];
         io.read_exact(&mut preface).await.unwrap();
+        assert_eq!(&preface[..], H2_PREFACE);
         assert!(still_waiting_after(&mut io, 3 * TIMEOUT).await);
     }
 
@@ -429,6 +488,7 @@ mod tests {
     async fn an_http1_request_starting_like_the_preface_keeps_its_deadline() {
         let (mut io, mut client, _) = connection();
         client.write_all(b"PRI * HTTP/1.1\r\n").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
         assert_eq!(
             read_until_error(&mut io).await,
             (io::ErrorKind::TimedOut, TIMEOUT)

@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
-use hyper_util::server::graceful::GracefulConnection;
 use tokio::sync::Notify;
 
 /// The open connections of one server.
@@ -57,6 +56,7 @@ impl Drain {
         Watcher {
             shared: Arc::clone(&self.shared),
             key,
+            waker: None,
         }
     }
 
@@ -76,19 +76,30 @@ impl Drain {
     }
 }
 
+/// A connection's work that can be told to finish: hyper's HTTP/1 and HTTP/2
+/// connections, and the wait for the bytes that tell them apart.
+pub(crate) trait Graceful: Future {
+    /// Finish what is in flight, then complete.
+    fn graceful_shutdown(self: Pin<&mut Self>);
+}
+
 /// One open connection of a [`Drain`].
 pub(crate) struct Watcher {
     shared: Arc<Shared>,
     key: u64,
+    /// The waker registered in `Shared::open`.
+    waker: Option<Waker>,
 }
 
 impl Watcher {
-    /// Follows `connection` until it closes.
-    pub(crate) fn watch<C: GracefulConnection>(self, connection: C) -> Watched<C> {
+    /// Follows one stage of the connection (`connection`) until it completes.
+    pub(crate) fn watch<'w, C: Graceful>(
+        &'w mut self,
+        connection: Pin<&'w mut C>,
+    ) -> Watched<'w, C> {
         Watched {
-            connection: Box::pin(connection),
+            connection,
             watcher: self,
-            waker: None,
             told: false,
         }
     }
@@ -104,35 +115,37 @@ impl Drop for Watcher {
     }
 }
 
-/// A connection followed by a [`Drain`].
-pub(crate) struct Watched<C> {
-    connection: Pin<Box<C>>,
-    watcher: Watcher,
-    /// The waker registered in `Shared::open`.
-    waker: Option<Waker>,
+/// A stage of a connection followed by a [`Drain`].
+pub(crate) struct Watched<'w, C> {
+    connection: Pin<&'w mut C>,
+    watcher: &'w mut Watcher,
     /// Whether the connection was told to finish.
     told: bool,
 }
 
-impl<C: GracefulConnection> Future for Watched<C> {
+impl<C: Graceful> Future for Watched<'_, C> {
     type Output = C::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
         let this = &mut *self;
         if !this.told {
-            let registered = this.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker()));
+            let watcher = &mut *this.watcher;
+            let registered = watcher
+                .waker
+                .as_ref()
+                .is_some_and(|w| w.will_wake(cx.waker()));
             if !registered {
                 let waker = cx.waker().clone();
-                let shared = &this.watcher.shared;
-                shared
+                watcher
+                    .shared
                     .open()
                     .wakers
-                    .insert(this.watcher.key, Some(waker.clone()));
-                this.waker = Some(waker);
+                    .insert(watcher.key, Some(waker.clone()));
+                watcher.waker = Some(waker);
             }
             // Checked after registering: a shutdown that starts in between
             // either is seen here or wakes the waker just registered.
-            if this.watcher.shared.draining.load(Ordering::SeqCst) {
+            if watcher.shared.draining.load(Ordering::SeqCst) {
                 this.connection.as_mut().graceful_shutdown();
                 this.told = true;
             }

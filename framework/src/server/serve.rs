@@ -2,12 +2,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::connection::Builders;
 use super::deadline::{DeadlineIo, HeadClock, Tracked};
 use super::drain::Drain;
 use super::service::{AppService, PeerAddr};
@@ -97,31 +96,6 @@ impl Drop for Server {
     }
 }
 
-/// hyper's own limit on the number of request headers.
-const HYPER_DEFAULT_MAX_HEADERS: usize = 100;
-
-fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // No timer for HTTP/1: the head deadline is `DeadlineIo`'s (see deadline.rs).
-    builder
-        .http1()
-        .max_buf_size(limits.max_header_size)
-        .keep_alive(true);
-    // With an explicit limit hyper initialises two arrays of that size element
-    // by element for every request head (about 1,700 instructions); with its
-    // default it does not. The default is the same limit: set only another.
-    if limits.max_headers != HYPER_DEFAULT_MAX_HEADERS {
-        builder.http1().max_headers(limits.max_headers);
-    }
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .max_header_list_size(limits.max_header_size as u32)
-        .keep_alive_interval(limits.http2_keep_alive_interval)
-        .max_concurrent_streams(256);
-    builder
-}
-
 async fn accept_loop<S, F>(
     listener: TcpListener,
     make_service: F,
@@ -137,7 +111,7 @@ async fn accept_loop<S, F>(
         + 'static,
     S::Future: Send + Unpin + 'static,
 {
-    let builder = Arc::new(builder(&limits));
+    let builders = Arc::new(Builders::new(&limits));
     let drain = Drain::default();
     tokio::pin!(stop);
     loop {
@@ -155,13 +129,12 @@ async fn accept_loop<S, F>(
         };
         let _ = stream.set_nodelay(true);
         let clock = HeadClock::new(limits.header_read_timeout);
-        let io = TokioIo::new(DeadlineIo::new(stream, Arc::clone(&clock)));
+        let io = DeadlineIo::new(stream, Arc::clone(&clock));
         let service = Tracked::new(make_service(peer), clock);
-        let builder = Arc::clone(&builder);
-        let watcher = drain.watcher();
+        let builders = Arc::clone(&builders);
+        let mut watcher = drain.watcher();
         tokio::spawn(async move {
-            let connection = watcher.watch(builder.serve_connection(io, service));
-            if let Err(error) = connection.await {
+            if let Err(error) = builders.serve(io, service, &mut watcher).await {
                 tracing::debug!(%peer, error = %error, "connection ended with an error");
             }
         });

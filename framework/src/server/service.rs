@@ -1,5 +1,6 @@
 //! One request, top to bottom: route it, build the injectors' context, run the
-//! handler (a panic becomes a 500), apply the route's status and headers.
+//! handler (a panic becomes a 500; the handler's future applies the route's
+//! status and headers itself, in `controller::finish`).
 
 use std::any::Any;
 use std::convert::Infallible;
@@ -12,8 +13,8 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::header::{ALLOW, CONTENT_TYPE, HeaderValue, LOCATION};
-use http::{Request, StatusCode};
+use http::Request;
+use http::header::{ALLOW, CONTENT_TYPE, HeaderValue};
 
 use crate::BoxError;
 use crate::app::AppShared;
@@ -22,7 +23,7 @@ use crate::exception::{HttpException, NotFoundException};
 use crate::injector::host_of;
 use crate::request::{RequestBody, RequestContext, RequestHead};
 use crate::response::{IntoResponse, Response};
-use crate::routing::Lookup;
+use crate::routing::{Endpoint, Lookup};
 use crate::static_files::{Check, StaticFuture};
 
 /// The peer's address, put in request extensions by [`serve`](crate::serve)
@@ -84,6 +85,13 @@ impl AppService {
     /// Handles one request.
     pub fn dispatch(&self, request: Request<RequestBody>) -> Dispatch {
         let (parts, body) = request.into_parts();
+        self.dispatch_parts(parts, body)
+    }
+
+    /// [`dispatch`](Self::dispatch) on a request already taken apart, as
+    /// hyper's body is wrapped without rebuilding the request around it.
+    #[inline]
+    fn dispatch_parts(&self, parts: http::request::Parts, body: RequestBody) -> Dispatch {
         let span = tracing::info_span!(
             "request",
             method = %parts.method,
@@ -104,7 +112,7 @@ impl AppService {
                     let (parts, body) = request.into_parts();
                     self.route(parts, body, &span)
                 }
-                Check::Answer(response) => State::Ready(Some(response)),
+                Check::Answer(response) => State::Answer(Some(Box::new(response))),
                 Check::Serve(future) => State::Static {
                     future,
                     service: self.clone(),
@@ -117,79 +125,90 @@ impl AppService {
     }
 
     /// Finds the route and starts its handler.
+    #[inline]
     fn route(&self, parts: http::request::Parts, body: RequestBody, span: &tracing::Span) -> State {
-        let lookup = {
-            let _enter = span.enter();
-            let router = &self.app.router;
-            let host = if router.has_hosts() {
-                host_of(&parts)
-            } else {
-                None
-            };
-            router.lookup(&parts.method, parts.uri.path(), host)
+        let _enter = span.enter();
+        // The context is built first, with the parts moved in once, and the
+        // lookup reads them there: building it after the lookup copied them
+        // twice more.
+        let mut ctx = RequestContext::new(
+            RequestHead {
+                parts,
+                params: Default::default(),
+                peer: self.peer,
+                app: Arc::clone(&self.app),
+                endpoint: 0,
+                session: Default::default(),
+            },
+            body,
+        );
+        let head = ctx.owned_head_mut();
+        let router = &self.app.router;
+        let host = if router.has_hosts() {
+            host_of(&head.parts)
+        } else {
+            None
         };
-        match lookup {
+        match router.lookup(&head.parts.method, head.parts.uri.path(), host) {
             Lookup::Found { endpoint, params } => {
-                let peer = self
-                    .peer
-                    .or_else(|| parts.extensions.get::<PeerAddr>().map(|p| p.0));
+                head.params = params;
+                head.endpoint = endpoint;
+                if head.peer.is_none() {
+                    head.peer = head.parts.extensions.get::<PeerAddr>().map(|p| p.0);
+                }
                 // `use_csrf`: unsafe requests pass its check first.
-                let guarded = crate::csrf::guards(&self.app, endpoint, &parts.method);
-                let head = RequestHead {
-                    parts,
-                    params,
-                    peer,
-                    app: Arc::clone(&self.app),
-                    endpoint,
-                    session: Default::default(),
+                let guarded = crate::csrf::guards(&self.app, endpoint, &head.parts.method);
+                // Building the future runs no user code (`#[controller]`'s
+                // closure clones the controller's `Arc` and captures the
+                // context): handlers and injectors run when it is polled,
+                // inside `Dispatch::poll`'s `catch_unwind`. Not wrapping this
+                // call in one spares moving the context in and out of a
+                // closure.
+                let future = if guarded {
+                    crate::csrf::guarded(Arc::clone(&self.app), endpoint, ctx)
+                } else {
+                    (router.endpoint(endpoint).handler)(ctx)
                 };
-                let handler = &self.app.router.endpoint(endpoint).handler;
-                let future = {
-                    let _enter = span.enter();
-                    // The context is built in each branch's argument, so it
-                    // is not built once and then moved.
-                    std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        if guarded {
-                            let ctx = RequestContext::new(head, body);
-                            crate::csrf::guarded(Arc::clone(&self.app), endpoint, ctx)
-                        } else {
-                            handler(RequestContext::new(head, body))
-                        }
-                    }))
-                };
-                match future {
-                    Ok(future) => State::Handler {
-                        future,
-                        app: Arc::clone(&self.app),
-                        endpoint,
-                    },
-                    Err(panic) => State::Ready(Some(self.panicked(endpoint, panic))),
+                State::Handler {
+                    future,
+                    route: Route::of(router.endpoint(endpoint)),
                 }
             }
-            Lookup::AutoOptions(allow) => State::Ready(Some(auto_options(allow))),
+            Lookup::AutoOptions(allow) => State::AutoOptions(allow),
             Lookup::NotFound => {
+                let parts = &head.parts;
                 let url = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                State::Ready(Some(
-                    NotFoundException::new(format!("Cannot {} {url}", parts.method))
-                        .into_response(),
-                ))
+                State::NotFound(format!("Cannot {} {url}", parts.method))
             }
         }
     }
+}
 
-    fn panicked(&self, endpoint: usize, panic: Box<dyn Any + Send>) -> Response {
-        report_panic(&self.app, endpoint, panic)
+/// The handler a request went to, for the log line if it panics (kept
+/// without the app, so a request in flight holds no reference to it).
+#[derive(Clone, Copy)]
+struct Route {
+    controller: &'static str,
+    handler: &'static str,
+}
+
+impl Route {
+    fn of(endpoint: &Endpoint) -> Self {
+        Route {
+            controller: endpoint.controller,
+            handler: endpoint.def.handler,
+        }
     }
 }
 
-fn report_panic(app: &AppShared, endpoint: usize, panic: Box<dyn Any + Send>) -> Response {
+fn report_panic(route: Route, panic: Box<dyn Any + Send>) -> Response {
     let message = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a non-string panic payload".to_string());
     tracing::error!(
-        handler = %app.router.endpoint(endpoint).label(),
+        handler = %format_args!("{}::{}", route.controller, route.handler),
         panic = %message,
         "route handler panicked; answered 500"
     );
@@ -222,12 +241,16 @@ enum State {
         future: StaticFuture,
         service: AppService,
     },
-    Handler {
-        future: HandlerFuture,
-        app: Arc<AppShared>,
-        endpoint: usize,
-    },
-    Ready(Option<Response>),
+    /// The handler's future also applies the route's status and headers
+    /// (`controller::finish`).
+    Handler { future: HandlerFuture, route: Route },
+    /// No route: the 404's message.
+    NotFound(String),
+    /// An `OPTIONS` request for a path other methods have: the `Allow` list.
+    AutoOptions(String),
+    /// Answered before routing (a static folder's 405); boxed, as it is
+    /// rare and every request's future is the size of the largest state.
+    Answer(Option<Box<Response>>),
 }
 
 impl Future for Dispatch {
@@ -237,42 +260,23 @@ impl Future for Dispatch {
         let this = &mut *self;
         let _enter = this.span.enter();
         let response = loop {
-            break match &mut this.state {
-                State::Static { future, service } => {
+            match &mut this.state {
+                State::Handler { future, route } => {
                     let polled =
                         std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
-                    match polled {
+                    break match polled {
                         Ok(Poll::Pending) => return Poll::Pending,
-                        Ok(Poll::Ready(Ok(response))) => response,
-                        Ok(Poll::Ready(Err(request))) => {
-                            let (parts, body) = request.into_parts();
-                            let routed = service.route(parts, body, &this.span);
-                            this.state = routed;
-                            continue;
-                        }
-                        Err(_) => {
-                            tracing::error!("serving a static file panicked; answered 500");
-                            HttpException::internal_server_error().into_response()
-                        }
-                    }
+                        Ok(Poll::Ready(response)) => response,
+                        Err(panic) => report_panic(*route, panic),
+                    };
                 }
-                State::Ready(response) => response
-                    .take()
-                    .unwrap_or_else(|| HttpException::internal_server_error().into_response()),
-                State::Handler {
-                    future,
-                    app,
-                    endpoint,
-                } => {
-                    let polled =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
-                    match polled {
-                        Ok(Poll::Pending) => return Poll::Pending,
-                        Ok(Poll::Ready(response)) => finish(app, *endpoint, response),
-                        Err(panic) => report_panic(app, *endpoint, panic),
-                    }
-                }
-            };
+                state => match poll_without_handler(state, &this.span, cx) {
+                    Poll::Ready(Some(response)) => break response,
+                    // A static folder passed the request to a handler.
+                    Poll::Ready(None) => continue,
+                    Poll::Pending => return Poll::Pending,
+                },
+            }
         };
         if let Some(start) = this.start {
             this.span.record("status", response.status().as_u16());
@@ -284,30 +288,39 @@ impl Future for Dispatch {
     }
 }
 
-/// Applies what the route declared: the default status (201 for POST or
-/// `#[http_code]`) replaces a plain 200, `#[header]`s are added to successful
-/// responses, and `#[redirect]` replaces a successful response unless the
-/// handler returned its own redirect (as in Nest).
-fn finish(app: &AppShared, endpoint: usize, mut response: Response) -> Response {
-    let endpoint = app.router.endpoint(endpoint);
-    let status = response.status();
-    if let Some((code, location)) = &endpoint.redirect
-        && status.is_success()
-    {
-        let mut redirect = Response::new(Default::default());
-        *redirect.status_mut() = *code;
-        redirect.headers_mut().insert(LOCATION, location.clone());
-        return redirect;
-    }
-    if status == StatusCode::OK && endpoint.status != StatusCode::OK {
-        *response.status_mut() = endpoint.status;
-    }
-    if status.as_u16() < 400 {
-        for (name, value) in &endpoint.headers {
-            response.headers_mut().insert(name.clone(), value.clone());
+/// The states other than a handler's, out of `Dispatch::poll`'s way: `None`
+/// once a static folder passed the request on to a handler.
+#[inline(never)]
+fn poll_without_handler(
+    state: &mut State,
+    span: &tracing::Span,
+    cx: &mut Context<'_>,
+) -> Poll<Option<Response>> {
+    Poll::Ready(Some(match state {
+        State::Static { future, service } => {
+            let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+            match polled {
+                Ok(Poll::Pending) => return Poll::Pending,
+                Ok(Poll::Ready(Ok(response))) => response,
+                Ok(Poll::Ready(Err(request))) => {
+                    let (parts, body) = request.into_parts();
+                    *state = service.route(parts, body, span);
+                    return Poll::Ready(None);
+                }
+                Err(_) => {
+                    tracing::error!("serving a static file panicked; answered 500");
+                    HttpException::internal_server_error().into_response()
+                }
+            }
         }
-    }
-    response
+        State::NotFound(message) => NotFoundException::new(std::mem::take(message)).into_response(),
+        State::AutoOptions(allow) => auto_options(std::mem::take(allow)),
+        State::Answer(response) => match response.take() {
+            Some(response) => *response,
+            None => HttpException::internal_server_error().into_response(),
+        },
+        State::Handler { .. } => return Poll::Ready(None),
+    }))
 }
 
 impl hyper::service::Service<Request<hyper::body::Incoming>> for AppService {
@@ -316,7 +329,8 @@ impl hyper::service::Service<Request<hyper::body::Incoming>> for AppService {
     type Future = Dispatch;
 
     fn call(&self, request: Request<hyper::body::Incoming>) -> Dispatch {
-        self.dispatch(request.map(RequestBody::Incoming))
+        let (parts, body) = request.into_parts();
+        self.dispatch_parts(parts, RequestBody::Incoming(body))
     }
 }
 

@@ -57,7 +57,7 @@ mod settings;
 pub(crate) use engine::{ViewEngine, routes_without_views};
 pub use error::ViewError;
 pub use locals::Locals;
-pub(crate) use rendering::{render_pending, waits_for_session};
+pub(crate) use rendering::{is_pending, render_pending, waits_for_session};
 pub(crate) use response::PendingView;
 pub use response::{View, ViewContext, render};
 pub(crate) use settings::ViewSettings;

@@ -54,10 +54,15 @@ fn unshare(error: Arc<ViewError>) -> ViewError {
     Arc::try_unwrap(error).unwrap_or_else(|shared| ViewError::message(shared.to_string()))
 }
 
+/// Whether `response` is a [`View`](super::View) still to render.
+pub(crate) fn is_pending(response: &Response) -> bool {
+    response.extensions().get::<PendingView>().is_some()
+}
+
 /// Whether `response` is a view to render once the request's session is
 /// loaded (see [`session_pending`]).
 pub(crate) fn waits_for_session(ctx: &RequestContext, response: &Response) -> bool {
-    response.extensions().get::<PendingView>().is_some() && session_pending(ctx)
+    is_pending(response) && session_pending(ctx)
 }
 
 /// Whether a render must wait for the session: flash messages and CSRF

@@ -251,7 +251,7 @@ fn route(
             let #ident = match <#ty as __n::Injector>::inject(&mut ctx, &#args_static[#position]).await {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(rejection) => {
-                    return ::core::result::Result::Err(__n::IntoResponse::into_response(rejection));
+                    break 'handler __n::IntoResponse::into_response(rejection);
                 }
             };
         });
@@ -286,12 +286,21 @@ fn route(
             ::core::option::Option::Some(__n::bound(move |mut ctx: __n::RequestContext| {
                 let this = ::core::clone::Clone::clone(&this);
                 async move {
-                    let outcome: ::core::result::Result<__n::Response, __n::Response> = async {
+                    // A block, not a nested `async` block: its result is not
+                    // moved out of an inner future. A rejection breaks out
+                    // of it with its response.
+                    #[allow(unused_labels)]
+                    let response: __n::Response = 'handler: {
                         #(#injections)*
-                        ::core::result::Result::Ok(#respond)
-                    }
-                    .await;
-                    __n::finish(&mut ctx, outcome).await
+                        #respond
+                    };
+                    // Returned from here, a finished response is not kept
+                    // in the future's state across the `await` below.
+                    let pending = match __n::finish(&mut ctx, response) {
+                        __n::Finished::Done(response) => return response,
+                        __n::Finished::Pending(pending) => pending,
+                    };
+                    pending.await
                 }
             }))
         }

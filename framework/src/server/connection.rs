@@ -1,0 +1,162 @@
+//! One accepted connection: its first bytes tell HTTP/2's preface from an
+//! HTTP/1 request, then hyper's builder for that protocol serves it.
+//!
+//! hyper-util's `auto` builder does the same, but keeps the bytes it read in
+//! a rewind buffer that every later read of the connection goes through
+//! (about 60 instructions per keep-alive request). Here the connection's
+//! [`DeadlineIo`] reads them and hands them back to hyper itself.
+
+use std::future::Future;
+use std::io;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll};
+
+use hyper::body::{Body, Incoming};
+use hyper::rt::bounds::Http2ServerConnExec;
+use hyper::server::conn::{http1, http2};
+use hyper::service::HttpService;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use super::deadline::DeadlineIo;
+use super::drain::{Graceful, Watcher};
+use crate::BoxError;
+use crate::app::Limits;
+
+/// The protocol a connection speaks, told by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    Http1,
+    /// The client sent HTTP/2's preface (prior knowledge, as `h2c`).
+    Http2,
+}
+
+/// hyper's HTTP/1 limit on the number of request headers.
+const HYPER_DEFAULT_MAX_HEADERS: usize = 100;
+
+/// hyper's connection builders, configured with the server's [`Limits`].
+pub(crate) struct Builders {
+    http1: http1::Builder,
+    http2: http2::Builder<TokioExecutor>,
+}
+
+impl Builders {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        let mut http1 = http1::Builder::new();
+        // No timer for HTTP/1: the head deadline is `DeadlineIo`'s (see deadline.rs).
+        http1.max_buf_size(limits.max_header_size).keep_alive(true);
+        // With an explicit limit hyper initialises two arrays of that size
+        // element by element for every request head (about 1,700
+        // instructions); with its default it does not. The default is the
+        // same limit: set only another.
+        if limits.max_headers != HYPER_DEFAULT_MAX_HEADERS {
+            http1.max_headers(limits.max_headers);
+        }
+        let mut http2 = http2::Builder::new(TokioExecutor::new());
+        http2
+            .timer(TokioTimer::new())
+            .max_header_list_size(limits.max_header_size as u32)
+            .keep_alive_interval(limits.http2_keep_alive_interval)
+            .max_concurrent_streams(256);
+        Builders { http1, http2 }
+    }
+
+    /// Serves one connection until it closes; once the server drains,
+    /// `watcher` tells it to finish what is in flight.
+    pub(crate) async fn serve<T, S, B>(
+        &self,
+        io: DeadlineIo<T>,
+        service: S,
+        watcher: &mut Watcher,
+    ) -> Result<(), BoxError>
+    where
+        T: AsyncRead + AsyncWrite + Unpin + 'static,
+        S: HttpService<Incoming, ResBody = B>,
+        S::Error: Into<BoxError>,
+        B: Body + 'static,
+        B::Error: Into<BoxError>,
+        TokioExecutor: Http2ServerConnExec<S::Future, B>,
+    {
+        let mut sniff = Sniff {
+            io: Some(io),
+            cancelled: false,
+        };
+        let (protocol, io) = watcher.watch(Pin::new(&mut sniff)).await?;
+        let io = TokioIo::new(io);
+        match protocol {
+            Protocol::Http1 => {
+                let connection = pin!(self.http1.serve_connection(io, service));
+                watcher.watch(connection).await?;
+            }
+            Protocol::Http2 => {
+                let connection = pin!(self.http2.serve_connection(io, service));
+                watcher.watch(connection).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a connection's first bytes (see [`DeadlineIo::poll_protocol`]).
+struct Sniff<T> {
+    /// Taken when the protocol is known.
+    io: Option<DeadlineIo<T>>,
+    /// Whether the server started draining: an idle connection just closes.
+    cancelled: bool,
+}
+
+impl<T: AsyncRead + Unpin> Future for Sniff<T> {
+    type Output = io::Result<(Protocol, DeadlineIo<T>)>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.cancelled {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "the server shut down before a request arrived",
+            )));
+        }
+        let protocol = match self.io.as_mut() {
+            Some(io) => std::task::ready!(io.poll_protocol(cx))?,
+            None => return Poll::Ready(Err(io::Error::other("polled after it completed"))),
+        };
+        Poll::Ready(
+            self.io
+                .take()
+                .map(|io| (protocol, io))
+                .ok_or_else(|| io::Error::other("polled after it completed")),
+        )
+    }
+}
+
+impl<T: AsyncRead + Unpin> Graceful for Sniff<T> {
+    fn graceful_shutdown(mut self: Pin<&mut Self>) {
+        self.cancelled = true;
+    }
+}
+
+impl<I, S, B> Graceful for http1::Connection<I, S>
+where
+    S: HttpService<Incoming, ResBody = B>,
+    S::Error: Into<BoxError>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + 'static,
+    B: Body + 'static,
+    B::Error: Into<BoxError>,
+{
+    fn graceful_shutdown(self: Pin<&mut Self>) {
+        http1::Connection::graceful_shutdown(self);
+    }
+}
+
+impl<I, S, B, E> Graceful for http2::Connection<I, S, E>
+where
+    S: HttpService<Incoming, ResBody = B>,
+    S::Error: Into<BoxError>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + 'static,
+    B: Body + 'static,
+    B::Error: Into<BoxError>,
+    E: Http2ServerConnExec<S::Future, B>,
+{
+    fn graceful_shutdown(self: Pin<&mut Self>) {
+        http2::Connection::graceful_shutdown(self);
+    }
+}
