@@ -10,6 +10,7 @@ use crate::di::{Dependency, DiError, Hooks, Injectable, Resolver, Scope};
 use crate::request::RequestContext;
 use crate::response::Response;
 use crate::routing::RouteDef;
+use crate::session::request::Committing;
 
 /// A constructed controller, shared by all its handlers: an `Arc<dyn Any>`
 /// holding the controller's `Arc<C>`, like every provider instance.
@@ -137,12 +138,19 @@ fn finish_with_state(ctx: &mut RequestContext, response: Response) -> Finished<'
         return Finished::Done(response);
     }
     // Then the session is saved, touched or destroyed, before the response
-    // leaves (express-session's order).
-    Finished::Pending(Box::pin(async move {
-        let mut response = crate::session::request::commit(ctx.head(), response).await;
-        ctx.head().endpoint().respond(&mut response);
-        response
-    }))
+    // leaves (express-session's order); a store that never waits (the
+    // memory store, or none with cookie sessions) is done with here.
+    match crate::session::request::commit_now(ctx.head(), response) {
+        Committing::Ready(mut response) => {
+            ctx.head().endpoint().respond(&mut response);
+            Finished::Done(response)
+        }
+        Committing::Wait(committing) => Finished::Pending(Box::pin(async move {
+            let mut response = committing.await;
+            ctx.head().endpoint().respond(&mut response);
+            response
+        })),
+    }
 }
 
 /// What [`finish`] returns: the response, or the work that still makes it

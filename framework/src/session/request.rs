@@ -2,13 +2,16 @@
 //! `Session` injector, `Req::session()`), and the commit after the handler
 //! (`controller::finish`), in express-session's order (spec §2, §5).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use http::header::SET_COOKIE;
 
 use super::completion::ToCompletion;
+use super::cookie_header::CookieId;
 use super::handle::Inner;
-use super::{Mount, Session, SessionConfig, StoreAction, secure_cookie};
+use super::{Mount, Session, SessionConfig, StoreAction, StoreError, StoredSession, secure_cookie};
 use crate::exception::HttpException;
 use crate::request::RequestHead;
 use crate::response::Response;
@@ -16,18 +19,55 @@ use crate::response::Response;
 /// The request's session, loaded (or generated) once per request; `None`
 /// when sessions are off or do not apply to this path (R2, R3).
 pub(crate) async fn session_of(head: &RequestHead) -> Result<Option<Session>, HttpException> {
+    match session_now(head) {
+        Loading::Ready(session) => session,
+        Loading::Wait(loading) => loading.await,
+    }
+}
+
+/// What [`session_now`] found.
+pub(crate) enum Loading<'a> {
+    /// The session, with nothing to wait for.
+    Ready(Result<Option<Session>, HttpException>),
+    /// The store must answer first.
+    Wait(Pin<Box<dyn Future<Output = Result<Option<Session>, HttpException>> + Send + 'a>>),
+}
+
+/// The request's session when it can be had without waiting: already
+/// loaded, no session here, a cookie session, or one in the memory store
+/// (whose calls never wait). Only other stores are waited for, in a boxed
+/// future, so the common cases carry no store future in the handler's.
+pub(crate) fn session_now(head: &RequestHead) -> Loading<'_> {
+    if let Some(session) = head.session.get() {
+        return Loading::Ready(Ok(session.clone()));
+    }
     match head.app.sessions.for_path(head.parts.uri.path()) {
-        None => Ok(None),
-        Some(Mount::Store(config)) => head
-            .session
-            .get_or_try_init(|| load(config, head))
-            .await
-            .cloned(),
-        Some(Mount::Cookie(config)) => head
-            .session
-            .get_or_try_init(|| async { Ok(Some(secure_cookie::session::load(config, head))) })
-            .await
-            .cloned(),
+        None => Loading::Ready(Ok(None)),
+        Some(Mount::Cookie(config)) => {
+            let session = secure_cookie::session::load(config, head);
+            Loading::Ready(Ok(settle(head, Some(session))))
+        }
+        Some(Mount::Store(config)) => match config.store().memory() {
+            Some(memory) => {
+                let loaded = load_with(config, head, |id| Ok(memory.get_now(id)));
+                Loading::Ready(loaded.map(|session| settle(head, session)))
+            }
+            None => Loading::Wait(Box::pin(async move {
+                head.session
+                    .get_or_try_init(|| load(config, head))
+                    .await
+                    .cloned()
+            })),
+        },
+    }
+}
+
+/// Keeps `session` as the request's and gives it back; if the request
+/// got one meanwhile, that one.
+fn settle(head: &RequestHead, session: Option<Session>) -> Option<Session> {
+    match head.session.set(session.clone()) {
+        Ok(()) => session,
+        Err(_) => head.session.get().cloned().unwrap_or(session),
     }
 }
 
@@ -43,28 +83,59 @@ pub(crate) fn why_none(head: &RequestHead) -> &'static str {
     }
 }
 
+/// Loads the session from a store that may wait.
 async fn load(
     config: &Arc<SessionConfig>,
     head: &RequestHead,
 ) -> Result<Option<Session>, HttpException> {
-    let parts = &head.parts;
-    if !config.applies_to(parts) {
+    if !config.applies_to(&head.parts) {
         return Ok(None);
     }
+    let id = config.cookie_session_id(&head.parts.headers);
+    let stored = match &id {
+        Some(id) => Some(config.store().get(id.id()).await),
+        None => None,
+    };
+    loaded(config, head, id, stored)
+}
+
+/// Loads the session with `get`, a store call that does not wait.
+fn load_with(
+    config: &Arc<SessionConfig>,
+    head: &RequestHead,
+    get: impl FnOnce(&str) -> Result<Option<StoredSession>, StoreError>,
+) -> Result<Option<Session>, HttpException> {
+    if !config.applies_to(&head.parts) {
+        return Ok(None);
+    }
+    let id = config.cookie_session_id(&head.parts.headers);
+    let stored = id.as_ref().map(|id| get(id.id()));
+    loaded(config, head, id, stored)
+}
+
+/// The session of the cookie's `id`, given what the store answered for it
+/// (`stored`, when there was an id to ask for).
+fn loaded(
+    config: &Arc<SessionConfig>,
+    head: &RequestHead,
+    id: Option<CookieId>,
+    stored: Option<Result<Option<StoredSession>, StoreError>>,
+) -> Result<Option<Session>, HttpException> {
+    let parts = &head.parts;
     // nestling serves plain HTTP: a request is secure only through a proxy.
     let secure = config.is_secure(parts, false, head.app.trust_proxy);
-    let state = match config.cookie_session_id(&parts.headers) {
-        None => config.generate(parts, None, secure)?,
-        Some(id) => match config.store().get(id.id()).await {
-            Ok(Some(stored)) => config.load(id, &stored)?,
-            Ok(None) => config.generate(parts, Some(id), secure)?,
-            Err(error) if error.is_not_found() => config.generate(parts, Some(id), secure)?,
-            Err(error) => {
-                return Err(HttpException::internal_server_error().cause(format!(
-                    "the session store failed to load a session: {error}"
-                )));
-            }
-        },
+    let state = match (id, stored) {
+        (Some(id), Some(Ok(Some(stored)))) => config.load(id, &stored)?,
+        (Some(id), Some(Ok(None))) => config.generate(parts, Some(id), secure)?,
+        (Some(id), Some(Err(error))) if error.is_not_found() => {
+            config.generate(parts, Some(id), secure)?
+        }
+        (_, Some(Err(error))) => {
+            return Err(HttpException::internal_server_error().cause(format!(
+                "the session store failed to load a session: {error}"
+            )));
+        }
+        (id, _) => config.generate(parts, id, secure)?,
     };
     let snapshot = config.reads_request_on_generate().then(|| snapshot(parts));
     Ok(Some(Session::new(
@@ -93,13 +164,33 @@ fn snapshot(parts: &http::request::Parts) -> http::request::Parts {
 /// destroy/save/touch", §11), and the session-contract app checks exactly
 /// that. Only a failure to *load* the session answers 500, since nothing
 /// was sent yet.
-pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Response {
+pub(crate) async fn commit(head: &RequestHead, response: Response) -> Response {
+    match commit_now(head, response) {
+        Committing::Ready(response) => response,
+        Committing::Wait(committing) => committing.await,
+    }
+}
+
+/// What [`commit_now`] did.
+pub(crate) enum Committing {
+    /// The session is committed: the response can leave.
+    Ready(Response),
+    /// The store call is under way: the response once it finished.
+    Wait(Pin<Box<dyn Future<Output = Response> + Send + 'static>>),
+}
+
+/// [`commit`] without a future when the store call does not wait (the
+/// memory store), or there is none (no session, cookie sessions, nothing
+/// to store).
+pub(crate) fn commit_now(head: &RequestHead, mut response: Response) -> Committing {
     let Some(Some(session)) = head.session.get() else {
-        return response;
+        return Committing::Ready(response);
     };
     let session = match session.inner() {
         Inner::Store(session) => session,
-        Inner::Cookie(session) => return secure_cookie::session::commit(session, response),
+        Inner::Cookie(session) => {
+            return Committing::Ready(secure_cookie::session::commit(session, response));
+        }
     };
     let config = session.config();
     let (id, action, document, changes, cookie) = session.with_state(|state| {
@@ -125,38 +216,47 @@ pub(crate) async fn commit(head: &RequestHead, mut response: Response) -> Respon
         }
         None => None,
     };
-    // The store call is owned by a `ToCompletion`: if the client goes away
-    // while it runs, it finishes (and logs) on its own task. The memory
-    // store's calls finish in their first poll, so there is nothing to
-    // protect: they run in place, without boxing the call.
-    if action != StoreAction::None {
-        let store = config.store().clone();
-        let in_place = store.completes_at_once();
-        let reporter = Arc::clone(config);
-        let call = async move {
-            let stored = match (action, document) {
-                // A loaded session is merged with overlapping saves (issue 5).
-                (StoreAction::Save, Some(document)) => match changes {
-                    Some(changes) => store.set_changes(&id, &document, &changes).await,
-                    None => store.set(&id, &document).await,
-                },
-                (StoreAction::Touch, Some(document)) => store.touch(&id, &document).await,
-                (StoreAction::Destroy, _) => store.destroy(&id).await,
-                _ => Ok(()),
-            };
-            if let Err(error) = stored {
-                tracing::error!(%error, ?action, session = %id, "the session store failed at the end of the request");
-                reporter.report_commit_error(&error.into());
-            }
-        };
-        if in_place {
-            call.await;
-        } else {
-            ToCompletion::new(call).await;
-        }
-    }
     if let Some(value) = cookie {
         response.headers_mut().append(SET_COOKIE, value);
     }
-    response
+    if action == StoreAction::None {
+        return Committing::Ready(response);
+    }
+    let store = config.store().clone();
+    if let Some(memory) = store.memory() {
+        match (action, document) {
+            // A loaded session is merged with overlapping saves (issue 5).
+            (StoreAction::Save, Some(document)) => match changes {
+                Some(changes) => memory.set_changes_now(&id, &document, &changes),
+                None => memory.set_now(&id, &document),
+            },
+            (StoreAction::Touch, Some(document)) => memory.touch_now(&id, &document),
+            (StoreAction::Destroy, _) => memory.destroy_now(&id),
+            _ => {}
+        }
+        return Committing::Ready(response);
+    }
+    // The store call is owned by a `ToCompletion`: if the client goes away
+    // while it runs, it finishes (and logs) on its own task.
+    let reporter = Arc::clone(config);
+    let call = async move {
+        let stored = match (action, document) {
+            // A loaded session is merged with overlapping saves (issue 5).
+            (StoreAction::Save, Some(document)) => match changes {
+                Some(changes) => store.set_changes(&id, &document, &changes).await,
+                None => store.set(&id, &document).await,
+            },
+            (StoreAction::Touch, Some(document)) => store.touch(&id, &document).await,
+            (StoreAction::Destroy, _) => store.destroy(&id).await,
+            _ => Ok(()),
+        };
+        if let Err(error) = stored {
+            tracing::error!(%error, ?action, session = %id, "the session store failed at the end of the request");
+            reporter.report_commit_error(&error.into());
+        }
+    };
+    Committing::Wait(Box::pin(async move {
+        ToCompletion::new(call).await;
+        response
+    }))
 }

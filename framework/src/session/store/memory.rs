@@ -310,24 +310,27 @@ impl Drop for PurgeGuard {
     }
 }
 
-impl SessionStore for MemoryStore {
-    async fn get(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+/// The calls the session layer makes on every request, without a future:
+/// the store never waits, so they finish here (the `SessionStore` methods
+/// below are these).
+impl MemoryStore {
+    pub(crate) fn get_now(&self, id: &str) -> Option<StoredSession> {
         let now = self.shared().clock.now_ms();
         let mut state = self.shared().lock();
         match state.sessions.get(id) {
-            None => Ok(None),
-            Some(session) if !is_expired(session, now) => Ok(Some(session.clone())),
+            None => None,
+            Some(session) if !is_expired(session, now) => Some(session.clone()),
             Some(_) => {
                 // M2: an expired session is deleted and reported missing.
                 let removed = state.remove(id);
                 drop(state);
                 drop(removed);
-                Ok(None)
+                None
             }
         }
     }
 
-    async fn set(&self, id: &str, session: &StoredSession) -> Result<(), StoreError> {
+    pub(crate) fn set_now(&self, id: &str, session: &StoredSession) {
         let mut state = self.shared().lock();
         let put = self.put(&mut state, id, session.clone());
         drop(state);
@@ -335,6 +338,66 @@ impl SessionStore for MemoryStore {
             self.shared().purge_wakeup.notify_one();
         }
         drop(put.replaced);
+    }
+
+    /// The merge happens under the lock, so overlapping saves of one
+    /// session apply one after the other.
+    pub(crate) fn set_changes_now(
+        &self,
+        id: &str,
+        session: &StoredSession,
+        changes: &SessionChanges,
+    ) {
+        let now = self.shared().clock.now_ms();
+        let mut state = self.shared().lock();
+        let current = state.sessions.get(id).filter(|s| !is_expired(s, now));
+        let merged = changes.merge(current, session);
+        let put = self.put(&mut state, id, merged);
+        drop(state);
+        if put.wake {
+            self.shared().purge_wakeup.notify_one();
+        }
+        drop(put.replaced);
+    }
+
+    pub(crate) fn destroy_now(&self, id: &str) {
+        let removed = self.shared().lock().remove(id);
+        drop(removed);
+    }
+
+    /// M5: a live entry gets `session`'s cookie, its data untouched; a
+    /// missing or expired one is not recreated.
+    pub(crate) fn touch_now(&self, id: &str, session: &StoredSession) {
+        let now = self.shared().clock.now_ms();
+        let mut state = self.shared().lock();
+        let touched = match state.sessions.get(id) {
+            None => return,
+            Some(current) if is_expired(current, now) => {
+                let removed = state.remove(id);
+                drop(state);
+                drop(removed);
+                return;
+            }
+            Some(current) => current.with_cookie_of(session),
+        };
+        let Some(touched) = touched else {
+            return;
+        };
+        let put = self.put(&mut state, id, touched);
+        drop(state);
+        if put.wake {
+            self.shared().purge_wakeup.notify_one();
+        }
+    }
+}
+
+impl SessionStore for MemoryStore {
+    async fn get(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+        Ok(self.get_now(id))
+    }
+
+    async fn set(&self, id: &str, session: &StoredSession) -> Result<(), StoreError> {
+        self.set_now(id, session);
         Ok(())
     }
 
@@ -346,48 +409,19 @@ impl SessionStore for MemoryStore {
         session: &StoredSession,
         changes: &SessionChanges,
     ) -> Result<(), StoreError> {
-        let now = self.shared().clock.now_ms();
-        let mut state = self.shared().lock();
-        let current = state.sessions.get(id).filter(|s| !is_expired(s, now));
-        let merged = changes.merge(current, session);
-        let put = self.put(&mut state, id, merged);
-        drop(state);
-        if put.wake {
-            self.shared().purge_wakeup.notify_one();
-        }
-        drop(put.replaced);
+        self.set_changes_now(id, session, changes);
         Ok(())
     }
 
     async fn destroy(&self, id: &str) -> Result<(), StoreError> {
-        let removed = self.shared().lock().remove(id);
-        drop(removed);
+        self.destroy_now(id);
         Ok(())
     }
 
     /// M5: a live entry gets `session`'s cookie, its data untouched; a
     /// missing or expired one is not recreated.
     async fn touch(&self, id: &str, session: &StoredSession) -> Result<(), StoreError> {
-        let now = self.shared().clock.now_ms();
-        let mut state = self.shared().lock();
-        let touched = match state.sessions.get(id) {
-            None => return Ok(()),
-            Some(current) if is_expired(current, now) => {
-                let removed = state.remove(id);
-                drop(state);
-                drop(removed);
-                return Ok(());
-            }
-            Some(current) => current.with_cookie_of(session),
-        };
-        let Some(touched) = touched else {
-            return Ok(());
-        };
-        let put = self.put(&mut state, id, touched);
-        drop(state);
-        if put.wake {
-            self.shared().purge_wakeup.notify_one();
-        }
+        self.touch_now(id, session);
         Ok(())
     }
 
@@ -507,9 +541,10 @@ mod tests {
         assert_eq!(store.raw_len(), 0);
     }
 
-    /// The session layer runs the memory store's end-of-request calls in
-    /// place, without the protection of `ToCompletion`, because each one
-    /// finishes in its first poll: this keeps that true.
+    /// The session layer calls the memory store without futures (the
+    /// `*_now` methods), so no call can be left half-done by a dropped
+    /// request; its `SessionStore` methods are the same calls, and must
+    /// finish in their first poll too.
     #[tokio::test]
     async fn every_call_finishes_in_its_first_poll() {
         use std::future::Future;

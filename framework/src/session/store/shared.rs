@@ -98,10 +98,10 @@ impl SharedStore {
         self.inner.clear().await
     }
 
-    /// Whether every call finishes in its first poll (the [`MemoryStore`]):
-    /// then a call cannot be left half-done by a dropped request.
-    pub(crate) fn completes_at_once(&self) -> bool {
-        self.memory.is_some()
+    /// The store when it is the default [`MemoryStore`], whose calls never
+    /// wait: the session layer then makes them without a future.
+    pub(crate) fn memory(&self) -> Option<&MemoryStore> {
+        self.memory.as_ref()
     }
 
     /// [`SessionStore::is_ready`].
