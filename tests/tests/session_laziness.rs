@@ -90,6 +90,18 @@ async fn req_session_and_the_session_injector_are_the_same_session() {
 }
 
 #[tokio::test]
+async fn overlapping_loads_in_one_request_give_one_session() {
+    let store = RecordingStore::new();
+    // The store waits, so both loads are under way at once.
+    store.delay("get", std::time::Duration::from_millis(30));
+    let client = client(std_options(&store)).await;
+    assert_eq!(client.get("/visits").send().await.text(), "1");
+    let response = client.get("/twice").send().await;
+    assert_eq!(response.text(), "same_id=true seen_by_second=Some(7)");
+    assert_eq!(client.get("/visits").send().await.text(), "8");
+}
+
+#[tokio::test]
 async fn option_session_is_the_session_when_sessions_are_on() {
     let store = RecordingStore::new();
     let client = client(std_options(&store)).await;

@@ -15,7 +15,7 @@ pub struct RequestHead {
     pub(crate) app: Arc<AppShared>,
     pub(crate) endpoint: usize,
     /// The session, loaded on first use (`Session`, `Req::session()`).
-    pub(crate) session: tokio::sync::OnceCell<Option<crate::session::Session>>,
+    pub(crate) session: std::sync::OnceLock<Option<crate::session::Session>>,
 }
 
 impl RequestHead {

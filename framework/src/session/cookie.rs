@@ -205,7 +205,7 @@ impl SessionCookie {
     /// Restarts the lifetime: `expires = now + original_max_age` (spec A3).
     /// The session layer does this once per request by itself.
     pub fn touch(&mut self) {
-        self.touch_at(date::now_ms());
+        self.touch_with(date::now_ms);
     }
 
     pub(crate) fn expires_ms(&self) -> Option<i64> {
@@ -227,6 +227,16 @@ impl SessionCookie {
 
     pub(crate) fn touch_at(&mut self, now: i64) {
         self.set_max_age_at(self.original_max_age, now);
+    }
+
+    /// [`touch_at`](Self::touch_at) the time `now` gives, asked only when
+    /// the cookie has a `maxAge` to restart: a browser-session cookie
+    /// touches to itself (no `expires`) whatever the time.
+    pub(crate) fn touch_with(&mut self, now: impl FnOnce() -> i64) {
+        match self.original_max_age {
+            Some(_) => self.touch_at(now()),
+            None => self.set_expires_at(None, 0),
+        }
     }
 
     // --- attributes ---------------------------------------------------------
@@ -627,6 +637,26 @@ mod tests {
         );
         cookie.touch_at(NOW + 1);
         assert_eq!(cookie.expires_ms(), None);
+    }
+
+    #[test]
+    fn touching_reads_the_clock_only_for_a_max_age() {
+        let no_clock = || -> i64 { panic!("a browser-session cookie read the clock") };
+        for options in [
+            CookieOptions::default(),
+            CookieOptions::default().max_age(Duration::from_secs(60)),
+            CookieOptions::default().expires(date::from_ms(NOW + 60_000)),
+        ] {
+            let created = SessionCookie::from_options(&options, false, NOW);
+            let (mut timed, mut lazy) = (created.clone(), created.clone());
+            timed.touch_at(NOW + 7000);
+            if created.original_max_age_ms().is_some() {
+                lazy.touch_with(|| NOW + 7000);
+            } else {
+                lazy.touch_with(no_clock);
+            }
+            assert_eq!(lazy, timed, "{options:?}");
+        }
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub(crate) fn commit(
     state: &mut SessionState,
     rules: &Rules,
     secure_request: bool,
-    now: i64,
+    now: impl FnOnce() -> i64,
 ) -> Commit {
     if should_destroy(state, rules) {
         return Commit {
@@ -117,7 +117,7 @@ pub(crate) fn commit(
             store: StoreAction::None,
         };
     };
-    state.touch_at(now);
+    state.touch_with(now);
     let store = if should_save_hashed(state, rules, hash) {
         StoreAction::Save
     } else if should_touch_hashed(state, rules, hash) {
@@ -134,7 +134,7 @@ pub(crate) fn commit(
 
 /// [`commit`] at the current time.
 pub(crate) fn commit_now(state: &mut SessionState, rules: &Rules, secure_request: bool) -> Commit {
-    commit(state, rules, secure_request, date::now_ms())
+    commit(state, rules, secure_request, date::now_ms)
 }
 
 #[cfg(test)]
@@ -178,7 +178,7 @@ mod tests {
     }
 
     fn commit(state: &mut SessionState, rules: &Rules) -> (bool, StoreAction) {
-        let c = super::commit(state, rules, false, NOW + 1000);
+        let c = super::commit(state, rules, false, || NOW + 1000);
         (c.set_cookie, c.store)
     }
 
@@ -356,12 +356,12 @@ mod tests {
             SessionCookie::from_options(&options, false, NOW),
         );
         modify(&mut state);
-        let insecure = super::commit(&mut state.clone(), &r, false, NOW);
+        let insecure = super::commit(&mut state.clone(), &r, false, || NOW);
         assert_eq!(
             (insecure.set_cookie, insecure.store),
             (false, StoreAction::Save)
         );
-        let secure = super::commit(&mut state, &r, true, NOW);
+        let secure = super::commit(&mut state, &r, true, || NOW);
         assert_eq!((secure.set_cookie, secure.store), (true, StoreAction::Save));
     }
 
@@ -385,7 +385,7 @@ mod tests {
         let r = rules(false, false);
         let mut state = loaded_session(&r, Some(60));
         modify(&mut state);
-        super::commit(&mut state, &r, false, NOW + 5000);
+        super::commit(&mut state, &r, false, || NOW + 5000);
         assert_eq!(state.cookie().unwrap().expires_ms(), Some(NOW + 65_000));
         let stored = state.document().unwrap();
         assert_eq!(stored.expires_ms(), Some(NOW + 65_000));

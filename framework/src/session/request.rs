@@ -53,21 +53,20 @@ pub(crate) fn session_now(head: &RequestHead) -> Loading<'_> {
                 Loading::Ready(loaded.map(|session| settle(head, session)))
             }
             None => Loading::Wait(Box::pin(async move {
-                head.session
-                    .get_or_try_init(|| load(config, head))
-                    .await
-                    .cloned()
+                let session = load(config, head).await?;
+                Ok(settle(head, session))
             })),
         },
     }
 }
 
-/// Keeps `session` as the request's and gives it back; if the request
-/// got one meanwhile, that one.
+/// Keeps `session` as the request's and gives it back; if the request got
+/// one meanwhile (two loads awaited at once, from a store that waits), the
+/// first one kept, so that one request has one session.
 fn settle(head: &RequestHead, session: Option<Session>) -> Option<Session> {
     match head.session.set(session.clone()) {
         Ok(()) => session,
-        Err(_) => head.session.get().cloned().unwrap_or(session),
+        Err(_) => head.session.get().cloned().flatten(),
     }
 }
 

@@ -215,12 +215,12 @@ impl SessionState {
     /// `req.session.touch()` (spec A3): restarts the cookie's lifetime.
     /// Does nothing without a session.
     pub fn touch(&mut self) {
-        self.touch_at(date::now_ms());
+        self.touch_with(date::now_ms);
     }
 
-    pub(crate) fn touch_at(&mut self, now: i64) {
+    pub(crate) fn touch_with(&mut self, now: impl FnOnce() -> i64) {
         if let Some(live) = &mut self.session {
-            live.cookie.touch_at(now);
+            live.cookie.touch_with(now);
         }
     }
 

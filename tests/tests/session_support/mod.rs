@@ -319,6 +319,20 @@ impl SessionController {
         Ok(increment(&mut session)?.to_string())
     }
 
+    /// Asks for the session twice at once: one request has one session,
+    /// however its loads overlap.
+    #[get("twice")]
+    async fn twice(&self, req: Req) -> Result<String, HttpException> {
+        let (first, second) = tokio::join!(req.session(), req.session());
+        let (mut first, second) = (first?, second?);
+        first.insert("visits", 7u32)?;
+        Ok(format!(
+            "same_id={} seen_by_second={:?}",
+            first.id() == second.id(),
+            second.get::<u32>("visits")?
+        ))
+    }
+
     /// Reads only.
     #[get("read")]
     async fn read(&self, session: Session) -> Result<String, HttpException> {

@@ -271,8 +271,13 @@ impl State {
     }
 }
 
-fn is_expired(session: &StoredSession, now: i64) -> bool {
-    session.expires_ms().is_some_and(|expires| expires <= now)
+/// Whether `session` expired (express-session's `expires <= Date.now()`);
+/// the clock is read only for a session that expires (a browser-session
+/// cookie's does not).
+fn has_expired(session: &StoredSession, clock: &Clock) -> bool {
+    session
+        .expires_ms()
+        .is_some_and(|expires| expires <= clock.now_ms())
 }
 
 enum Purge {
@@ -315,11 +320,11 @@ impl Drop for PurgeGuard {
 /// below are these).
 impl MemoryStore {
     pub(crate) fn get_now(&self, id: &str) -> Option<StoredSession> {
-        let now = self.shared().clock.now_ms();
+        let clock = &self.shared().clock;
         let mut state = self.shared().lock();
         match state.sessions.get(id) {
             None => None,
-            Some(session) if !is_expired(session, now) => Some(session.clone()),
+            Some(session) if !has_expired(session, clock) => Some(session.clone()),
             Some(_) => {
                 // M2: an expired session is deleted and reported missing.
                 let removed = state.remove(id);
@@ -348,9 +353,9 @@ impl MemoryStore {
         session: &StoredSession,
         changes: &SessionChanges,
     ) {
-        let now = self.shared().clock.now_ms();
+        let clock = &self.shared().clock;
         let mut state = self.shared().lock();
-        let current = state.sessions.get(id).filter(|s| !is_expired(s, now));
+        let current = state.sessions.get(id).filter(|s| !has_expired(s, clock));
         let merged = changes.merge(current, session);
         let put = self.put(&mut state, id, merged);
         drop(state);
@@ -368,11 +373,11 @@ impl MemoryStore {
     /// M5: a live entry gets `session`'s cookie, its data untouched; a
     /// missing or expired one is not recreated.
     pub(crate) fn touch_now(&self, id: &str, session: &StoredSession) {
-        let now = self.shared().clock.now_ms();
+        let clock = &self.shared().clock;
         let mut state = self.shared().lock();
         let touched = match state.sessions.get(id) {
             None => return,
-            Some(current) if is_expired(current, now) => {
+            Some(current) if has_expired(current, clock) => {
                 let removed = state.remove(id);
                 drop(state);
                 drop(removed);
