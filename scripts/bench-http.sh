@@ -228,6 +228,14 @@ awk -v endpoints="$ENDPOINTS" '
         if (n == 0) return 0
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
+    # The median over rounds of /visits / /plaintext of one server.
+    function paired_self(name,    r, list) {
+        list = ""
+        for (r in rounds)
+            if (by_round["plaintext", name, r] > 0 && by_round["visits", name, r] > 0)
+                list = list " " by_round["visits", name, r] / by_round["plaintext", name, r]
+        return median(list)
+    }
     {
         rps[$1, $2] = rps[$1, $2] " " $4
         us[$1, $2] = us[$1, $2] " " $5
@@ -266,21 +274,11 @@ awk -v endpoints="$ENDPOINTS" '
         # one round, which cancels slow spells of the machine that fall on
         # both.
         pu = median(us["plaintext", "nestling"]); vu = median(us["visits", "nestling"])
-        if (pu > 0 && vu > 0) {
-            self_paired = ""
-            for (r in rounds)
-                if (by_round["plaintext", "nestling", r] > 0 && by_round["visits", "nestling", r] > 0)
-                    self_paired = self_paired " " by_round["visits", "nestling", r] / by_round["plaintext", "nestling", r]
-            printf "\nnestling /visits costs %.3fx its own /plaintext CPU per request (paired median %.3fx)\n", vu / pu, median(self_paired)
-        }
+        if (pu > 0 && vu > 0)
+            printf "\nnestling /visits costs %.3fx its own /plaintext CPU per request (paired median %.3fx)\n", vu / pu, paired_self("nestling")
         bp = median(us["plaintext", "baseline"]); bv = median(us["visits", "baseline"])
-        if (bp > 0 && bv > 0) {
-            base_paired = ""
-            for (r in rounds)
-                if (by_round["plaintext", "baseline", r] > 0 && by_round["visits", "baseline", r] > 0)
-                    base_paired = base_paired " " by_round["visits", "baseline", r] / by_round["plaintext", "baseline", r]
-            printf "baseline /visits costs %.3fx its own /plaintext CPU per request (paired median %.3fx)\n", bv / bp, median(base_paired)
-        }
+        if (bp > 0 && bv > 0)
+            printf "baseline /visits costs %.3fx its own /plaintext CPU per request (paired median %.3fx)\n", bv / bp, paired_self("baseline")
         # The Redis store against the memory store, both in nestling.
         rr = median(rps["redis/visits", "nestling"]); mr = median(rps["visits", "nestling"])
         ru = median(us["redis/visits", "nestling"])
