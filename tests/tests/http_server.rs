@@ -1,5 +1,5 @@
 //! The server itself: graceful shutdown with a request in flight and with
-//! idle connections, HTTP/2 with
+//! idle connections, a client that half-closes, HTTP/2 with
 //! prior knowledge on the same port, HTTP/1.0, requests hyper refuses before
 //! they reach the app, and a port that is already taken.
 
@@ -46,6 +46,14 @@ impl ServerController {
         ENTERED.notify_one();
         RELEASE.notified().await;
         "finished in flight"
+    }
+
+    /// Answers a moment later, so that the client's EOF arrives while the
+    /// request is in flight.
+    #[get("later")]
+    async fn later(&self) -> &'static str {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        "answered after the half-close"
     }
 
     #[get("forever")]
@@ -179,6 +187,25 @@ async fn http2_with_prior_knowledge_is_served_on_the_same_port() {
         get(&server, "/s/version").await.status_body(),
         (200, "HTTP/1.1")
     );
+}
+
+#[tokio::test]
+async fn a_client_that_half_closes_after_its_request_still_gets_the_answer() {
+    // As Node's HTTP server (and so Express) does: a client may shut down
+    // its sending side once the request is out and wait for the response;
+    // the EOF does not cancel the request in flight.
+    let server = start::<ServerModule>().await;
+    let mut conn = Conn::open(server.local_addr()).await;
+    conn.write(b"GET /s/later HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await;
+    conn.shutdown_write().await;
+    let response = conn.response().await;
+    assert_eq!(
+        response.status_body(),
+        (200, "answered after the half-close")
+    );
+    // Nothing more can come: the server closes its side too.
+    assert!(conn.closed_within(PATIENCE).await);
 }
 
 #[tokio::test]

@@ -104,6 +104,17 @@ impl Conn {
             .expect("cannot write to the test server");
     }
 
+    /// Closes the writing half (a TCP half-close): the server reads EOF
+    /// after what was written.
+    pub async fn shutdown_write(&mut self) {
+        self.writer
+            .as_mut()
+            .expect("this connection's writing half is elsewhere")
+            .shutdown()
+            .await
+            .expect("cannot half-close the connection");
+    }
+
     /// Writes a request and reads its response.
     pub async fn request(&mut self, bytes: &[u8]) -> RawResponse {
         self.write(bytes).await;
