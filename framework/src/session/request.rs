@@ -221,8 +221,7 @@ pub(crate) fn commit_now(head: &RequestHead, mut response: Response) -> Committi
     if action == StoreAction::None {
         return Committing::Ready(response);
     }
-    let store = config.store().clone();
-    if let Some(memory) = store.memory() {
+    if let Some(memory) = config.store().memory() {
         match (action, document) {
             // A loaded session is merged with overlapping saves (issue 5).
             (StoreAction::Save, Some(document)) => match changes {
@@ -237,6 +236,7 @@ pub(crate) fn commit_now(head: &RequestHead, mut response: Response) -> Committi
     }
     // The store call is owned by a `ToCompletion`: if the client goes away
     // while it runs, it finishes (and logs) on its own task.
+    let store = config.store().clone();
     let reporter = Arc::clone(config);
     let call = async move {
         let stored = match (action, document) {
