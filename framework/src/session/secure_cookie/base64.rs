@@ -243,4 +243,28 @@ mod tests {
             assert_eq!(decode(STANDARD.encode(&bytes).as_bytes()), bytes);
         }
     }
+
+    #[test]
+    fn encodes_text_that_is_all_escapes() {
+        // 0xFB 0xEF 0xBE is "++++", 0xFF 0xFF 0xFF is "////": every
+        // character widens to three bytes, the most the room allows.
+        for (group, escape) in [([0xFB, 0xEF, 0xBE], "%2B"), ([0xFF; 3], "%2F")] {
+            for groups in [1, 2, 30] {
+                for extra in 0..3 {
+                    let mut bytes = group.repeat(groups);
+                    bytes.extend_from_slice(&group[..extra]);
+                    let mut out = b"x".to_vec();
+                    encode_uri_component(&bytes, &mut out);
+                    let expected = STANDARD
+                        .encode(&bytes)
+                        .replace('+', "%2B")
+                        .replace('/', "%2F")
+                        .replace('=', "%3D");
+                    assert!(expected.starts_with(&escape.repeat(4 * groups)));
+                    assert!(expected.len() <= encoded_len_max(bytes.len()));
+                    assert_eq!(String::from_utf8(out).unwrap(), format!("x{expected}"));
+                }
+            }
+        }
+    }
 }

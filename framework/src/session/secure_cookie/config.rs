@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 
 use super::base64::encoded_len_max;
@@ -13,6 +12,7 @@ use super::codec::{KeyRing, NONCE_BYTES, TAG_BYTES};
 use super::key::SessionKey;
 use super::nonce;
 use super::payload;
+use super::scratch;
 use super::set_cookie::{Attributes, MAX_COOKIE_BYTES};
 use super::state::{CookieState, Outcome};
 use crate::session::cookie::SessionCookie;
@@ -150,43 +150,45 @@ impl SecureSessionConfig {
             Outcome::Delete => return self.deletion(state, secure_request).map(Some),
             Outcome::Write(data, ts) => (data, ts),
         };
-        let mut buffer = Vec::with_capacity(TAG_BYTES + 32 + data.len() * 24);
-        buffer.resize(TAG_BYTES, 0);
-        payload::write(data, ts, &mut buffer);
         let nonce = nonce::fresh().map_err(SessionError::random)?;
         let attributes = &self.attributes[usize::from(secure_request)];
-        let mut out = Vec::with_capacity(
-            self.name.len()
-                + 1
-                + encoded_len_max(buffer.len())
-                + 3
-                + encoded_len_max(NONCE_BYTES)
-                + attributes.len(),
-        );
-        out.extend_from_slice(self.name.as_bytes());
-        out.push(b'=');
-        self.ring.seal_into(&mut buffer, &nonce, &mut out);
-        match state.changed_cookie() {
-            None => out.extend_from_slice(attributes.as_bytes()),
-            Some(cookie) => {
-                let mut text = String::new();
-                Attributes::of_cookie(cookie)
-                    .write(&mut text)
-                    .map_err(SessionError::cookie)?;
-                out.extend_from_slice(text.as_bytes());
+        scratch::with(|buffer, out| {
+            buffer.resize(TAG_BYTES, 0);
+            payload::write(data, ts, buffer);
+            out.reserve(
+                self.name.len()
+                    + 1
+                    + encoded_len_max(buffer.len())
+                    + 3
+                    + encoded_len_max(NONCE_BYTES)
+                    + attributes.len(),
+            );
+            out.extend_from_slice(self.name.as_bytes());
+            out.push(b'=');
+            self.ring.seal_into(buffer, &nonce, out);
+            match state.changed_cookie() {
+                None => out.extend_from_slice(attributes.as_bytes()),
+                Some(cookie) => {
+                    let mut text = String::new();
+                    Attributes::of_cookie(cookie)
+                        .write(&mut text)
+                        .map_err(SessionError::cookie)?;
+                    out.extend_from_slice(text.as_bytes());
+                }
             }
-        }
-        if out.len() > MAX_COOKIE_BYTES {
-            return Err(SessionError::cookie(format!(
-                "it would be {} bytes, over the {MAX_COOKIE_BYTES} bytes a browser keeps for one \
-                 cookie (it would drop it without a word): keep less in the session, e.g. ids \
-                 rather than records, or use a server-side store (`app.use_session`)",
-                out.len()
-            )));
-        }
-        HeaderValue::from_maybe_shared(Bytes::from(out))
-            .map(Some)
-            .map_err(|_| SessionError::cookie("it is not a valid header value"))
+            if out.len() > MAX_COOKIE_BYTES {
+                return Err(SessionError::cookie(format!(
+                    "it would be {} bytes, over the {MAX_COOKIE_BYTES} bytes a browser keeps for \
+                     one cookie (it would drop it without a word): keep less in the session, e.g. \
+                     ids rather than records, or use a server-side store (`app.use_session`)",
+                    out.len()
+                )));
+            }
+            // The one allocation of a cookie written: the header value's.
+            HeaderValue::from_bytes(out)
+                .map(Some)
+                .map_err(|_| SessionError::cookie("it is not a valid header value"))
+        })
     }
 
     fn deletion(

@@ -28,6 +28,7 @@ mod key;
 mod nonce;
 mod options;
 mod payload;
+mod scratch;
 pub(crate) mod session;
 mod set_cookie;
 mod state;
