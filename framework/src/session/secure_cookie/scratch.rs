@@ -30,12 +30,14 @@ pub(crate) fn with<R>(write: impl FnOnce(&mut Vec<u8>, &mut Vec<u8>) -> R) -> R 
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => {
             let Scratch { sealed, text } = &mut *scratch;
+            // Emptied before, not only after: a `write` that panicked
+            // left its bytes behind.
+            sealed.clear();
+            text.clear();
             let result = write(sealed, text);
             for buffer in [sealed, text] {
                 if buffer.capacity() > KEEP_AT_MOST {
                     *buffer = Vec::new();
-                } else {
-                    buffer.clear();
                 }
             }
             result
@@ -65,5 +67,18 @@ mod tests {
             });
             assert!(sealed.is_empty());
         });
+    }
+
+    #[test]
+    fn a_write_that_panicked_leaves_nothing_for_the_next() {
+        let panicked = std::panic::catch_unwind(|| {
+            with(|sealed, text| {
+                sealed.extend_from_slice(b"half a payload");
+                text.extend_from_slice(b"session=half");
+                panic!("a value that failed to serialize");
+            })
+        });
+        assert!(panicked.is_err());
+        with(|sealed, text| assert!(sealed.is_empty() && text.is_empty()));
     }
 }
