@@ -16,11 +16,22 @@
 # memory store in the same run; the Redis server's CPU per request is shown
 # beside it when its process can be read.
 #
+# MODE=together runs the two servers at the same time instead, both on the
+# server core, each loaded by its own wrk on the client core (their start
+# order alternating by round). Whatever the machine is doing then (another
+# guest on the host, a slow spell of the hypervisor) falls on both within the
+# same scheduler slices, so a round's ratio is steady where interleaved
+# rounds scatter: on a noisy host per-round ratios of the interleaved mode
+# ranged 0.80-1.33x, of this mode 1.03-1.04x, and the same binary against
+# itself measured 0.992-0.999x (docs/benchmarks.md, session 6). Each server
+# then gets about half the core; the CPU per request it reports is its own.
+#
 # Only 127.0.0.1 is targeted; every run is bounded by DURATION; the servers
 # are stopped on exit.
 #
 # Settings (environment):
 #   ROUNDS=5          measured rounds per endpoint and server
+#   MODE=interleaved  or `together`: both servers loaded at once (above)
 #   DURATION=5        seconds per run
 #   WARMUP=1          seconds of unmeasured load per server and endpoint first
 #   CONNECTIONS=64    wrk connections (one wrk thread)
@@ -35,6 +46,11 @@
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-5}
+MODE=${MODE:-interleaved}
+case $MODE in
+    interleaved | together) ;;
+    *) echo "MODE must be interleaved or together, not '$MODE'" >&2; exit 2 ;;
+esac
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -159,15 +175,10 @@ load() {
     awk '/requests in/ { n = $1 } /^Requests\/sec:/ { r = $2 } END { print n, r }' <<<"$out"
 }
 
-# measure NAME PID PORT ENDPOINT ROUND: one measured run, appended to results.
-measure() {
-    local name=$1 pid=$2 port=$3 endpoint=$4 round=$5
-    local user0 sys0 user1 sys1 requests rps redis0=0 redis1=0 r0 r1
-    read -r user0 sys0 < <(cpu_ticks "$pid")
-    if [ -n "$redis_pid" ]; then read -r r0 r1 < <(cpu_ticks "$redis_pid"); redis0=$((r0 + r1)); fi
-    read -r requests rps < <(load "$port" "$endpoint" "$DURATION")
-    read -r user1 sys1 < <(cpu_ticks "$pid")
-    if [ -n "$redis_pid" ]; then read -r r0 r1 < <(cpu_ticks "$redis_pid"); redis1=$((r0 + r1)); fi
+# report NAME ENDPOINT ROUND USER0 SYS0 USER1 SYS1 REQUESTS RPS REDIS_TICKS:
+# prints one run and appends it to the results.
+report() {
+    local name=$1 endpoint=$2 round=$3 user0=$4 sys0=$5 user1=$6 sys1=$7 requests=$8 rps=$9 redis_ticks=${10}
     local us user sys
     read -r us user sys < <(awk -v u=$((user1 - user0)) -v s=$((sys1 - sys0)) \
         -v hz="$tick" -v n="$requests" 'BEGIN {
@@ -177,9 +188,48 @@ measure() {
     printf '%-9s %-9s round %d: %10.0f req/s  %7s us CPU/request (user %s, system %s; %d requests)\n' \
         "$endpoint" "$name" "$round" "$rps" "$us" "$user" "$sys" "$requests" >&2
     local redis_us
-    redis_us=$(awk -v t=$((redis1 - redis0)) -v hz="$tick" -v n="$requests" \
+    redis_us=$(awk -v t="$redis_ticks" -v hz="$tick" -v n="$requests" \
         'BEGIN { printf "%.3f", (n > 0 ? t * 1e6 / hz / n : 0) }')
     echo "$endpoint $name $round $rps $us $user $sys $redis_us" >>"$work/results"
+}
+
+# measure NAME PID PORT ENDPOINT ROUND: one measured run, appended to results.
+measure() {
+    local name=$1 pid=$2 port=$3 endpoint=$4 round=$5
+    local user0 sys0 user1 sys1 requests rps redis0=0 redis1=0 r0 r1
+    read -r user0 sys0 < <(cpu_ticks "$pid")
+    if [ -n "$redis_pid" ]; then read -r r0 r1 < <(cpu_ticks "$redis_pid"); redis0=$((r0 + r1)); fi
+    read -r requests rps < <(load "$port" "$endpoint" "$DURATION")
+    read -r user1 sys1 < <(cpu_ticks "$pid")
+    if [ -n "$redis_pid" ]; then read -r r0 r1 < <(cpu_ticks "$redis_pid"); redis1=$((r0 + r1)); fi
+    report "$name" "$endpoint" "$round" "$user0" "$sys0" "$user1" "$sys1" "$requests" "$rps" $((redis1 - redis0))
+}
+
+# measure_together ENDPOINT ROUND: both servers loaded at once (MODE=together),
+# the wrk started first alternating by round.
+measure_together() {
+    local endpoint=$1 round=$2
+    local nu0 ns0 nu1 ns1 bu0 bs0 bu1 bs1 nreq nrps breq brps first second
+    read -r nu0 ns0 < <(cpu_ticks "$pid_nestling")
+    read -r bu0 bs0 < <(cpu_ticks "$pid_baseline")
+    if [ $((round % 2)) = 1 ]; then
+        load "$NESTLING_PORT" "$endpoint" "$DURATION" >"$work/load.nestling" &
+        first=$!
+        load "$BASELINE_PORT" "$endpoint" "$DURATION" >"$work/load.baseline" &
+        second=$!
+    else
+        load "$BASELINE_PORT" "$endpoint" "$DURATION" >"$work/load.baseline" &
+        first=$!
+        load "$NESTLING_PORT" "$endpoint" "$DURATION" >"$work/load.nestling" &
+        second=$!
+    fi
+    wait "$first" "$second"
+    read -r nu1 ns1 < <(cpu_ticks "$pid_nestling")
+    read -r bu1 bs1 < <(cpu_ticks "$pid_baseline")
+    read -r nreq nrps <"$work/load.nestling"
+    read -r breq brps <"$work/load.baseline"
+    report nestling "$endpoint" "$round" "$nu0" "$ns0" "$nu1" "$ns1" "$nreq" "$nrps" 0
+    report baseline "$endpoint" "$round" "$bu0" "$bs0" "$bu1" "$bs1" "$breq" "$brps" 0
 }
 
 start nestling "$bin_nestling" "$NESTLING_PORT"
@@ -194,7 +244,7 @@ fi
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "servers on core $SERVER_CORE, wrk (1 thread, $CONNECTIONS connections) on core $CLIENT_CORE;" \
-    "$ROUNDS rounds x ${DURATION}s per endpoint and server" >&2
+    "$ROUNDS rounds x ${DURATION}s per endpoint and server; mode $MODE" >&2
 
 for endpoint in $ENDPOINTS; do
     load "$NESTLING_PORT" "$endpoint" "$WARMUP" >/dev/null
@@ -205,6 +255,8 @@ for round in $(seq "$ROUNDS"); do
     for endpoint in $ENDPOINTS; do
         if nestling_only "$endpoint"; then
             measure nestling "$pid_nestling" "$NESTLING_PORT" "$endpoint" "$round"
+        elif [ "$MODE" = together ]; then
+            measure_together "$endpoint" "$round"
         elif [ $((round % 2)) = 1 ]; then
             measure nestling "$pid_nestling" "$NESTLING_PORT" "$endpoint" "$round"
             measure baseline "$pid_baseline" "$BASELINE_PORT" "$endpoint" "$round"
