@@ -8,18 +8,21 @@
 
 use std::future::Future;
 use std::io;
-use std::pin::{Pin, pin};
-use std::task::{Context, Poll};
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 
 use hyper::body::{Body, Incoming};
 use hyper::rt::bounds::Http2ServerConnExec;
 use hyper::server::conn::{http1, http2};
 use hyper::service::HttpService;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use pin_project_lite::pin_project;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::deadline::DeadlineIo;
-use super::drain::{Graceful, Watcher};
+use super::drain::Watcher;
 use crate::BoxError;
 use crate::app::Limits;
 
@@ -73,38 +76,123 @@ impl Builders {
     }
 
     /// Serves one connection until it closes; once the server drains,
-    /// `watcher` tells it to finish what is in flight.
-    pub(crate) async fn serve<T, S, B>(
-        &self,
+    /// `watcher` tells it to finish what is in flight. The future is what
+    /// the connection's task runs.
+    pub(crate) fn serve<T, S>(
+        self: Arc<Self>,
         io: DeadlineIo<T>,
         service: S,
-        watcher: &mut Watcher,
-    ) -> Result<(), BoxError>
+        watcher: Watcher,
+        peer: SocketAddr,
+    ) -> Serving<T, S>
     where
         T: AsyncRead + AsyncWrite + Unpin + 'static,
-        S: HttpService<Incoming, ResBody = B>,
-        S::Error: Into<BoxError>,
-        B: Body + 'static,
-        B::Error: Into<BoxError>,
-        TokioExecutor: Http2ServerConnExec<S::Future, B>,
+        S: HttpService<Incoming>,
     {
-        let mut sniff = Sniff {
-            io: Some(io),
-            cancelled: false,
-        };
-        let (protocol, io) = watcher.watch(Pin::new(&mut sniff)).await?;
-        let io = TokioIo::new(io);
-        match protocol {
-            Protocol::Http1 => {
-                let connection = pin!(self.http1.serve_connection(io, service));
-                watcher.watch(connection).await?;
-            }
-            Protocol::Http2 => {
-                let connection = pin!(self.http2.serve_connection(io, service));
-                watcher.watch(connection).await?;
-            }
+        Serving {
+            told: false,
+            watcher,
+            builders: self,
+            peer,
+            stage: Stage::Sniffing {
+                sniff: Sniff {
+                    io: Some(io),
+                    cancelled: false,
+                },
+                service: Some(service),
+            },
         }
-        Ok(())
+    }
+}
+
+type Io<T> = TokioIo<DeadlineIo<T>>;
+
+pin_project! {
+    /// One connection, as its task polls it: the wait for its first bytes,
+    /// then hyper's connection for its protocol, told to finish when the
+    /// server drains.
+    ///
+    /// One struct rather than nested `async` blocks, so that the fields
+    /// every poll of a keep-alive connection reads sit together
+    /// (docs/benchmarks.md, session 6).
+    pub(crate) struct Serving<T, S>
+    where
+        S: HttpService<Incoming>,
+    {
+        // Whether the current stage was told to finish.
+        told: bool,
+        watcher: Watcher,
+        builders: Arc<Builders>,
+        peer: SocketAddr,
+        #[pin]
+        stage: Stage<T, S>,
+    }
+}
+
+pin_project! {
+    #[project = StageProj]
+    enum Stage<T, S>
+    where
+        S: HttpService<Incoming>,
+    {
+        // Reading the first bytes; the service waits for the connection.
+        Sniffing { sniff: Sniff<T>, service: Option<S> },
+        Http1 { #[pin] connection: http1::Connection<Io<T>, S> },
+        Http2 { #[pin] connection: http2::Connection<Io<T>, S, TokioExecutor> },
+    }
+}
+
+impl<T, S, B> Future for Serving<T, S>
+where
+    T: AsyncRead + AsyncWrite + Unpin + 'static,
+    S: HttpService<Incoming, ResBody = B>,
+    S::Error: Into<BoxError>,
+    B: Body + 'static,
+    B::Error: Into<BoxError>,
+    TokioExecutor: Http2ServerConnExec<S::Future, B>,
+{
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        loop {
+            if !*this.told && this.watcher.draining(cx) {
+                *this.told = true;
+                match this.stage.as_mut().project() {
+                    StageProj::Sniffing { sniff, .. } => sniff.cancelled = true,
+                    StageProj::Http1 { connection } => connection.graceful_shutdown(),
+                    StageProj::Http2 { connection } => connection.graceful_shutdown(),
+                }
+            }
+            let result: Result<(), BoxError> = match this.stage.as_mut().project() {
+                StageProj::Http1 { connection } => ready!(connection.poll(cx)).map_err(Into::into),
+                StageProj::Http2 { connection } => ready!(connection.poll(cx)).map_err(Into::into),
+                StageProj::Sniffing { sniff, service } => match ready!(Pin::new(sniff).poll(cx)) {
+                    Ok((protocol, io)) => match service.take() {
+                        Some(service) => {
+                            let io = TokioIo::new(io);
+                            this.stage.set(match protocol {
+                                Protocol::Http1 => Stage::Http1 {
+                                    connection: this.builders.http1.serve_connection(io, service),
+                                },
+                                Protocol::Http2 => Stage::Http2 {
+                                    connection: this.builders.http2.serve_connection(io, service),
+                                },
+                            });
+                            // The new stage has not been told yet.
+                            *this.told = false;
+                            continue;
+                        }
+                        None => Err(io::Error::other("polled after it completed").into()),
+                    },
+                    Err(error) => Err(error.into()),
+                },
+            };
+            if let Err(error) = result {
+                tracing::debug!(peer = %this.peer, error = %error, "connection ended with an error");
+            }
+            return Poll::Ready(());
+        }
     }
 }
 
@@ -136,38 +224,5 @@ impl<T: AsyncRead + Unpin> Future for Sniff<T> {
                 .map(|io| (protocol, io))
                 .ok_or_else(|| io::Error::other("polled after it completed")),
         )
-    }
-}
-
-impl<T: AsyncRead + Unpin> Graceful for Sniff<T> {
-    fn graceful_shutdown(mut self: Pin<&mut Self>) {
-        self.cancelled = true;
-    }
-}
-
-impl<I, S, B> Graceful for http1::Connection<I, S>
-where
-    S: HttpService<Incoming, ResBody = B>,
-    S::Error: Into<BoxError>,
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + 'static,
-    B: Body + 'static,
-    B::Error: Into<BoxError>,
-{
-    fn graceful_shutdown(self: Pin<&mut Self>) {
-        http1::Connection::graceful_shutdown(self);
-    }
-}
-
-impl<I, S, B, E> Graceful for http2::Connection<I, S, E>
-where
-    S: HttpService<Incoming, ResBody = B>,
-    S::Error: Into<BoxError>,
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + 'static,
-    B: Body + 'static,
-    B::Error: Into<BoxError>,
-    E: Http2ServerConnExec<S::Future, B>,
-{
-    fn graceful_shutdown(self: Pin<&mut Self>) {
-        http2::Connection::graceful_shutdown(self);
     }
 }

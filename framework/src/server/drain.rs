@@ -8,11 +8,9 @@
 //! is registered once so that the shutdown can wake it.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 
 use tokio::sync::Notify;
 
@@ -76,13 +74,6 @@ impl Drain {
     }
 }
 
-/// A connection's work that can be told to finish: hyper's HTTP/1 and HTTP/2
-/// connections, and the wait for the bytes that tell them apart.
-pub(crate) trait Graceful: Future {
-    /// Finish what is in flight, then complete.
-    fn graceful_shutdown(self: Pin<&mut Self>);
-}
-
 /// One open connection of a [`Drain`].
 pub(crate) struct Watcher {
     shared: Arc<Shared>,
@@ -92,16 +83,23 @@ pub(crate) struct Watcher {
 }
 
 impl Watcher {
-    /// Follows one stage of the connection (`connection`) until it completes.
-    pub(crate) fn watch<'w, C: Graceful>(
-        &'w mut self,
-        connection: Pin<&'w mut C>,
-    ) -> Watched<'w, C> {
-        Watched {
-            connection,
-            watcher: self,
-            told: false,
+    /// Whether the server is draining, so the connection must finish what
+    /// is in flight and close. Called on every poll of the connection: it
+    /// registers the task's waker (`cx`) when it changed, so that the
+    /// shutdown can wake an idle connection.
+    pub(crate) fn draining(&mut self, cx: &Context<'_>) -> bool {
+        let registered = self.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker()));
+        if !registered {
+            let waker = cx.waker().clone();
+            self.shared
+                .open()
+                .wakers
+                .insert(self.key, Some(waker.clone()));
+            self.waker = Some(waker);
         }
+        // Checked after registering: a shutdown that starts in between
+        // either is seen here or wakes the waker just registered.
+        self.shared.draining.load(Ordering::SeqCst)
     }
 }
 
@@ -112,44 +110,5 @@ impl Drop for Watcher {
         if open.wakers.is_empty() && self.shared.draining.load(Ordering::SeqCst) {
             self.shared.all_closed.notify_one();
         }
-    }
-}
-
-/// A stage of a connection followed by a [`Drain`].
-pub(crate) struct Watched<'w, C> {
-    connection: Pin<&'w mut C>,
-    watcher: &'w mut Watcher,
-    /// Whether the connection was told to finish.
-    told: bool,
-}
-
-impl<C: Graceful> Future for Watched<'_, C> {
-    type Output = C::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
-        let this = &mut *self;
-        if !this.told {
-            let watcher = &mut *this.watcher;
-            let registered = watcher
-                .waker
-                .as_ref()
-                .is_some_and(|w| w.will_wake(cx.waker()));
-            if !registered {
-                let waker = cx.waker().clone();
-                watcher
-                    .shared
-                    .open()
-                    .wakers
-                    .insert(watcher.key, Some(waker.clone()));
-                watcher.waker = Some(waker);
-            }
-            // Checked after registering: a shutdown that starts in between
-            // either is seen here or wakes the waker just registered.
-            if watcher.shared.draining.load(Ordering::SeqCst) {
-                this.connection.as_mut().graceful_shutdown();
-                this.told = true;
-            }
-        }
-        this.connection.as_mut().poll(cx)
     }
 }

@@ -131,13 +131,7 @@ async fn accept_loop<S, F>(
         let clock = HeadClock::new(limits.header_read_timeout);
         let io = DeadlineIo::new(stream, Arc::clone(&clock));
         let service = Tracked::new(make_service(peer), clock);
-        let builders = Arc::clone(&builders);
-        let mut watcher = drain.watcher();
-        tokio::spawn(async move {
-            if let Err(error) = builders.serve(io, service, &mut watcher).await {
-                tracing::debug!(%peer, error = %error, "connection ended with an error");
-            }
-        });
+        tokio::spawn(Arc::clone(&builders).serve(io, service, drain.watcher(), peer));
     }
     drop(listener);
     tokio::select! {
