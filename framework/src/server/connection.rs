@@ -113,8 +113,11 @@ pin_project! {
     /// server drains.
     ///
     /// One struct rather than nested `async` blocks, so that the fields
-    /// every poll of a keep-alive connection reads sit together
-    /// (docs/benchmarks.md, session 6).
+    /// every poll of a keep-alive connection reads share a cache line
+    /// instead of lying at the offsets of each nested future's state
+    /// (docs/benchmarks.md, session 6). The compiler places them after
+    /// hyper's connection; `#[repr(C)]`, which puts them first, measured
+    /// 1.3% more CPU per request.
     pub(crate) struct Serving<T, S>
     where
         S: HttpService<Incoming>,
