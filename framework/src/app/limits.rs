@@ -40,6 +40,12 @@ impl Default for Limits {
 impl Limits {
     /// How long a client may take to send a request's headers, and how long an
     /// idle keep-alive connection stays open [10 s]. Defeats slowloris.
+    ///
+    /// A connection's first request gets exactly this long, from the accept.
+    /// The wait after a response is checked on a timer, not timed from the
+    /// response (reading the clock per request costs half a percent of a
+    /// small request), so an idle keep-alive connection is closed between
+    /// one and one and a quarter times this after its last response.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
         self

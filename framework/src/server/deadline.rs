@@ -7,10 +7,19 @@
 //! hyper has the same timeout, but arms a fresh timer for every request and
 //! polls the connection once more after every response to start it: about a
 //! tenth of the instructions nestling spends on a keep-alive request. Here the
-//! connection's IO keeps one tokio `Sleep` that only ever fires early (at a
-//! deadline of an earlier wait): when it fires, the clock is read and the
-//! sleep moved to the current deadline, so a busy connection touches the timer
-//! wheel about once per timeout, not once per request.
+//! connection's IO keeps one tokio `Sleep`, and a keep-alive request touches
+//! neither the timer nor the clock:
+//!
+//! - The sleep fires at most a quarter of the timeout after it was last set
+//!   ([`CHECKS_PER_TIMEOUT`]), and only then is the clock read (about 25 ns
+//!   here, half a percent of a small request's whole cost, so it is kept off
+//!   the per-request path).
+//! - The end of a response starts a wait without reading the clock: the wait
+//!   is dated when the sleep next fires, at most a quarter of the timeout
+//!   later. So a client waiting after a response is cut off between one and
+//!   one and a quarter timeouts after it; the first wait of a connection,
+//!   dated at the accept and at the first byte, gets exactly the timeout.
+//!   (Node checks its `headersTimeout` on a timer too, every 30 s by default.)
 //!
 //! Three parts share a connection's [`HeadClock`]: [`DeadlineIo`] (reads fail
 //! once the deadline passed), [`Tracked`] (the service: a request head has
@@ -79,11 +88,13 @@ impl HeadClock {
 pub(crate) struct DeadlineIo<T> {
     inner: T,
     clock: Arc<HeadClock>,
-    /// When the current (or last) wait for a head started: the accept, the
-    /// first byte, or the end of the previous response. Kept here, not in
-    /// the shared clock, as only the IO starts a wait.
-    waiting_since: Instant,
-    /// Fires at or before the current deadline, while one applies.
+    /// When the current (or last) wait for a head started, if the clock was
+    /// read then (the accept, the first byte); `None` for a wait started by
+    /// the end of a response, which the next firing of `sleep` dates. Kept
+    /// here, not in the shared clock, as only the IO starts a wait.
+    waiting_since: Option<Instant>,
+    /// Fires at or before the current deadline, and at most a
+    /// `CHECKS_PER_TIMEOUT`th of the timeout after it was last set.
     sleep: Pin<Box<Sleep>>,
     /// Whether `sleep` was polled since it was last set, so that it will wake
     /// the connection's task.
@@ -97,14 +108,19 @@ pub(crate) struct DeadlineIo<T> {
 
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
+/// How often, at least, the head-deadline sleep fires while it is waited on,
+/// per timeout: a wait that started at the end of a response is dated at the
+/// next firing, so it may last this fraction of the timeout longer.
+pub(crate) const CHECKS_PER_TIMEOUT: u32 = 4;
+
 impl<T> DeadlineIo<T> {
     pub(crate) fn new(inner: T, clock: Arc<HeadClock>) -> Self {
         let accepted = Instant::now();
-        let first = accepted + clock.timeout;
+        let first = accepted + check_interval(clock.timeout);
         DeadlineIo {
             inner,
             clock,
-            waiting_since: accepted,
+            waiting_since: Some(accepted),
             sleep: Box::pin(tokio::time::sleep_until(first)),
             polled: false,
             first: [0; H2_PREFACE.len()],
@@ -149,69 +165,63 @@ impl<T> DeadlineIo<T> {
     }
 
     /// Whether the deadline has passed. Keeps the sleep armed for the task
-    /// (`cx`) at or before the deadline, reading the clock only when it fired.
+    /// (`cx`), reading the clock only when it fired.
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
         match self.clock.state() {
             // hyper is reading again, so it has written the whole response.
-            RESPONDED => self.wait_from_now(),
+            RESPONDED => self.wait_started(),
             WAITING => {}
-            _ => {
-                self.keep_armed(cx);
-                return false;
-            }
+            // Serving a request, or no deadline: nothing to check. A sleep
+            // that fires meanwhile is seen by the next wait.
+            _ => return false,
         }
-        // The sleep fires at or before the deadline, and was polled since it
-        // was last set (by this connection's task, the only one that polls
-        // its IO): until it fires, the deadline has not passed, and polling
-        // it again would only register the same waker.
+        // Until the sleep fires, neither the deadline nor the next check is
+        // due; and it was polled since it was last set (by this
+        // connection's task, the only one that polls its IO), so polling it
+        // again would only register the same waker.
         if self.polled && !self.sleep.is_elapsed() {
             return false;
         }
-        let deadline = self.waiting_since + self.clock.timeout;
         loop {
             self.polled = true;
             if self.sleep.as_mut().poll(cx).is_pending() {
                 return false;
             }
-            if Instant::now() >= deadline {
+            let now = Instant::now();
+            let since = *self.waiting_since.get_or_insert(now);
+            let deadline = since + self.clock.timeout;
+            if now >= deadline {
                 return true;
             }
-            self.sleep.as_mut().reset(deadline);
-        }
-    }
-
-    /// Between waits the sleep must stay armed for the next one: any later
-    /// deadline is at least a timeout away from now.
-    fn keep_armed(&mut self, cx: &mut Context<'_>) {
-        if self.clock.state() == OFF {
-            return;
-        }
-        if self.sleep.is_elapsed() {
-            self.sleep
-                .as_mut()
-                .reset(Instant::now() + self.clock.timeout);
-            self.polled = false;
-        }
-        if !self.polled {
-            self.polled = true;
-            let _ = self.sleep.as_mut().poll(cx);
+            let next_check = now + check_interval(self.clock.timeout);
+            self.sleep.as_mut().reset(deadline.min(next_check));
         }
     }
 
     /// Writes after the response ended flush it: the wait starts after the
     /// last one.
-    fn wrote(&mut self, cx: &mut Context<'_>, written: usize) {
+    fn wrote(&mut self, written: usize) {
         if written > 0 && matches!(self.clock.state(), RESPONDED | WAITING) {
-            self.wait_from_now();
-            self.keep_armed(cx);
+            self.wait_started();
         }
     }
 
-    /// The connection waits for a head from now on (unless it has no deadline).
-    fn wait_from_now(&mut self) {
-        self.waiting_since = Instant::now();
+    /// A wait for a head starts now, dated by the sleep's next firing.
+    fn wait_started(&mut self) {
+        self.waiting_since = None;
         self.clock.set_unless_off(WAITING);
     }
+
+    /// A wait for a head starts now, dated exactly (once per connection).
+    fn wait_from_now(&mut self) {
+        self.waiting_since = Some(Instant::now());
+        self.clock.set_unless_off(WAITING);
+    }
+}
+
+/// The longest the sleep goes between checks.
+fn check_interval(timeout: Duration) -> Duration {
+    timeout / CHECKS_PER_TIMEOUT
 }
 
 fn timed_out() -> io::Error {
@@ -250,7 +260,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for DeadlineIo<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let written = ready!(Pin::new(&mut self.inner).poll_write(cx, buf))?;
-        self.wrote(cx, written);
+        self.wrote(written);
         Poll::Ready(Ok(written))
     }
 
@@ -260,7 +270,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for DeadlineIo<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let written = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, bufs))?;
-        self.wrote(cx, written);
+        self.wrote(written);
         Poll::Ready(Ok(written))
     }
 
@@ -467,6 +477,60 @@ mod tests {
             read_until_error(&mut io).await,
             (io::ErrorKind::TimedOut, TIMEOUT)
         );
+    }
+
+    /// A head arrives (`send`: the client sends it first), is served for
+    /// 300 ms, and answered.
+    async fn exchange(
+        io: &mut DeadlineIo<DuplexStream>,
+        client: &mut DuplexStream,
+        clock: &HeadClock,
+        send: bool,
+    ) {
+        if send {
+            client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        }
+        let mut head = [0u8; 18];
+        io.read_exact(&mut head).await.unwrap();
+        clock.set_unless_off(BUSY); // hyper called the service
+        tokio::time::advance(Duration::from_millis(300)).await;
+        clock.set_unless_off(RESPONDED); // hyper dropped the response body
+        io.write_all(b"HTTP/1.1 200 OK\r\n\r\n").await.unwrap(); // and flushed it
+        let mut response = [0u8; 19];
+        client.read_exact(&mut response).await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_after_a_response_is_cut_off_within_a_quarter_timeout_of_its_deadline() {
+        let (mut io, mut client, clock) = connection();
+        client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
+        // The response ends before the sleep's first firing, so the wait is
+        // dated at that firing: later than it started, never earlier.
+        exchange(&mut io, &mut client, &clock, false).await;
+        let (kind, waited) = read_until_error(&mut io).await;
+        assert_eq!(kind, io::ErrorKind::TimedOut);
+        assert!(
+            waited > TIMEOUT && waited <= TIMEOUT + TIMEOUT / CHECKS_PER_TIMEOUT,
+            "cut off after {waited:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_busy_keep_alive_connection_is_never_cut_off() {
+        let (mut io, mut client, clock) = connection();
+        client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
+        exchange(&mut io, &mut client, &clock, false).await;
+        // A request every 9 s (the timeout is 10 s), for five timeouts.
+        for _ in 0..6 {
+            assert!(still_waiting_after(&mut io, TIMEOUT - Duration::from_secs(1)).await);
+            exchange(&mut io, &mut client, &clock, true).await;
+        }
+        // Then a wait is cut off after all.
+        let (kind, waited) = read_until_error(&mut io).await;
+        assert_eq!(kind, io::ErrorKind::TimedOut);
+        assert!(waited >= TIMEOUT, "cut off after {waited:?}");
     }
 
     #[tokio::test(start_paused = true)]
