@@ -8,6 +8,7 @@
 //! * `service.rs`: [`AppService`], which routes a request, runs the handler
 //!   (catching panics) and applies the route's status and headers.
 //! * `shutdown.rs`: SIGINT / SIGTERM.
+//! * `small_writes.rs`: a small response sent with one `write`, not `writev`.
 
 mod connection;
 mod deadline;
@@ -15,6 +16,7 @@ mod drain;
 mod serve;
 mod service;
 mod shutdown;
+mod small_writes;
 
 pub use serve::{Server, serve};
 pub use service::{AppService, PeerAddr};

@@ -10,6 +10,7 @@ use super::connection::Builders;
 use super::deadline::{DeadlineIo, HeadClock, Tracked};
 use super::drain::Drain;
 use super::service::{AppService, PeerAddr};
+use super::small_writes::SmallWrites;
 use crate::app::{AppShared, Limits};
 use crate::error::{Error, Result};
 
@@ -129,7 +130,7 @@ async fn accept_loop<S, F>(
         };
         let _ = stream.set_nodelay(true);
         let clock = HeadClock::new(limits.header_read_timeout);
-        let io = DeadlineIo::new(stream, Arc::clone(&clock));
+        let io = DeadlineIo::new(SmallWrites::new(stream), Arc::clone(&clock));
         let service = Tracked::new(make_service(peer), clock);
         tokio::spawn(Arc::clone(&builders).serve(io, service, drain.watcher(), peer));
     }
