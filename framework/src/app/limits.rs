@@ -46,6 +46,7 @@ impl Limits {
     /// response (reading the clock per request costs half a percent of a
     /// small request), so an idle keep-alive connection is closed between
     /// one and one and a quarter times this after its last response.
+    /// `Duration::MAX` never cuts a connection off.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
         self

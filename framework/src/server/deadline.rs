@@ -116,7 +116,7 @@ pub(crate) const CHECKS_PER_TIMEOUT: u32 = 4;
 impl<T> DeadlineIo<T> {
     pub(crate) fn new(inner: T, clock: Arc<HeadClock>) -> Self {
         let accepted = Instant::now();
-        let first = accepted + check_interval(clock.timeout);
+        let first = after(accepted, check_interval(clock.timeout));
         DeadlineIo {
             inner,
             clock,
@@ -189,11 +189,11 @@ impl<T> DeadlineIo<T> {
             }
             let now = Instant::now();
             let since = *self.waiting_since.get_or_insert(now);
-            let deadline = since + self.clock.timeout;
+            let deadline = after(since, self.clock.timeout);
             if now >= deadline {
                 return true;
             }
-            let next_check = now + check_interval(self.clock.timeout);
+            let next_check = after(now, check_interval(self.clock.timeout));
             self.sleep.as_mut().reset(deadline.min(next_check));
         }
     }
@@ -222,6 +222,13 @@ impl<T> DeadlineIo<T> {
 /// The longest the sleep goes between checks.
 fn check_interval(timeout: Duration) -> Duration {
     timeout / CHECKS_PER_TIMEOUT
+}
+
+/// `at + by`, or a time decades away for a timeout too long to add
+/// (`Duration::MAX` as "no timeout"), as tokio's `sleep` does.
+fn after(at: Instant, by: Duration) -> Instant {
+    const DECADES: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+    at.checked_add(by).unwrap_or(at + DECADES)
 }
 
 fn timed_out() -> io::Error {
@@ -531,6 +538,17 @@ mod tests {
         let (kind, waited) = read_until_error(&mut io).await;
         assert_eq!(kind, io::ErrorKind::TimedOut);
         assert!(waited >= TIMEOUT, "cut off after {waited:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_timeout_too_long_to_add_to_the_clock_is_no_deadline() {
+        let (server, mut client) = duplex(1024);
+        let clock = HeadClock::new(Duration::MAX);
+        let mut io = DeadlineIo::new(server, Arc::clone(&clock));
+        client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
+        exchange(&mut io, &mut client, &clock, false).await;
+        assert!(still_waiting_after(&mut io, Duration::from_secs(365 * 24 * 60 * 60)).await);
     }
 
     #[tokio::test(start_paused = true)]
