@@ -169,6 +169,26 @@ async fn an_idle_keep_alive_connection_is_closed() {
 }
 
 #[tokio::test]
+async fn timeouts_too_long_to_add_to_the_clock_mean_no_timeout() {
+    let server = start_with::<LimitsModule>(|app| {
+        app.set_limits(
+            Limits::default()
+                .header_read_timeout(Duration::MAX)
+                .body_read_timeout(Duration::MAX)
+                .shutdown_timeout(Duration::MAX),
+        );
+    })
+    .await;
+    let mut conn = Conn::open(server.local_addr()).await;
+    let response = conn
+        .request(b"GET /l/ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await;
+    assert_eq!(response.status_body(), (200, "ok"));
+    let response = send(&server, "POST", "/l/raw", &[], b"body").await;
+    assert_eq!(response.status_body(), (201, "4 bytes"));
+}
+
+#[tokio::test]
 async fn a_body_slower_than_the_body_read_timeout_is_408() {
     let server = start_with::<LimitsModule>(|app| {
         app.set_limits(short_timeouts());
