@@ -41,7 +41,8 @@ impl Limits {
     /// How long a client may take to send a request's headers, and how long an
     /// idle keep-alive connection stays open [10 s]. Defeats slowloris.
     ///
-    /// A connection's first request gets exactly this long, from the accept.
+    /// A connection's first request head gets exactly this long, counted
+    /// from the accept and again from its first byte (as hyper counts).
     /// The wait after a response is checked on a timer, not timed from the
     /// response (reading the clock per request costs half a percent of a
     /// small request), so an idle keep-alive connection is closed between
