@@ -7,7 +7,8 @@
 //! of the whole request's CPU time. So a vectored write of at most
 //! [`COALESCE_MAX`] bytes is copied into one buffer first; a larger one is
 //! passed on, its body not copied (the copy would cost more than the call
-//! saves; docs/benchmarks.md, session 7).
+//! saves; docs/benchmarks.md, session 7). A single buffer (a head without
+//! a body) is written as it is.
 //!
 //! The buffer is the thread's, not the connection's: the copy and the write
 //! happen within one call, so idle keep-alive connections hold no extra
@@ -69,8 +70,14 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SmallWrites<T> {
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let inner = Pin::new(&mut self.inner);
-        if bufs.len() < 2 || bufs.iter().map(|b| b.len()).sum::<usize>() > COALESCE_MAX {
-            return inner.poll_write_vectored(cx, bufs);
+        match bufs {
+            // A head alone (204, 304, a redirect): `write` it as it is.
+            [one] => return inner.poll_write(cx, one),
+            [] => return inner.poll_write_vectored(cx, bufs),
+            _ if bufs.iter().map(|b| b.len()).sum::<usize>() > COALESCE_MAX => {
+                return inner.poll_write_vectored(cx, bufs);
+            }
+            _ => {}
         }
         GATHER.with_borrow_mut(|gathered| {
             gathered.clear();
@@ -164,6 +171,16 @@ mod tests {
         assert_eq!(n, head.len() + body.len());
         assert_eq!((io.inner.writes, io.inner.vectored), (1, 0));
         assert_eq!(io.inner.sent, [&head[..], &body[..]].concat());
+    }
+
+    #[tokio::test]
+    async fn a_single_buffer_is_written_as_it_is() {
+        let mut io = SmallWrites::new(Recording::default());
+        let head = b"HTTP/1.1 304 Not Modified\r\n\r\n";
+        let n = io.write_vectored(&[IoSlice::new(head)]).await.unwrap();
+        assert_eq!(n, head.len());
+        assert_eq!((io.inner.writes, io.inner.vectored), (1, 0));
+        assert_eq!(io.inner.sent, head);
     }
 
     #[tokio::test]
