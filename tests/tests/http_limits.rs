@@ -157,15 +157,21 @@ async fn an_idle_keep_alive_connection_is_closed() {
         app.set_limits(short_timeouts());
     })
     .await;
+    let mut conn = answered_once(&server).await;
+    assert!(
+        conn.closed_within(PATIENCE).await,
+        "the connection stayed open"
+    );
+}
+
+/// A keep-alive connection that has had one request answered.
+async fn answered_once(server: &nestling::Server) -> Conn {
     let mut conn = Conn::open(server.local_addr()).await;
     let response = conn
         .request(b"GET /l/ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .await;
     assert_eq!(response.status_body(), (200, "ok"));
-    assert!(
-        conn.closed_within(PATIENCE).await,
-        "the connection stayed open"
-    );
+    conn
 }
 
 #[tokio::test]
@@ -179,11 +185,7 @@ async fn timeouts_too_long_to_add_to_the_clock_mean_no_timeout() {
         );
     })
     .await;
-    let mut conn = Conn::open(server.local_addr()).await;
-    let response = conn
-        .request(b"GET /l/ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .await;
-    assert_eq!(response.status_body(), (200, "ok"));
+    answered_once(&server).await;
     let response = send(&server, "POST", "/l/raw", &[], b"body").await;
     assert_eq!(response.status_body(), (201, "4 bytes"));
 }

@@ -507,14 +507,21 @@ mod tests {
         client.read_exact(&mut response).await.unwrap();
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_wait_after_a_response_is_cut_off_within_a_quarter_timeout_of_its_deadline() {
-        let (mut io, mut client, clock) = connection();
+    /// The connection after its first request was answered.
+    async fn answered_once(
+        (mut io, mut client, clock): (DeadlineIo<DuplexStream>, DuplexStream, Arc<HeadClock>),
+    ) -> (DeadlineIo<DuplexStream>, DuplexStream, Arc<HeadClock>) {
         client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
         assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
+        exchange(&mut io, &mut client, &clock, false).await;
+        (io, client, clock)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_after_a_response_is_cut_off_within_a_quarter_timeout_of_its_deadline() {
         // The response ends before the sleep's first firing, so the wait is
         // dated at that firing: later than it started, never earlier.
-        exchange(&mut io, &mut client, &clock, false).await;
+        let (mut io, _client, _) = answered_once(connection()).await;
         let (kind, waited) = read_until_error(&mut io).await;
         assert_eq!(kind, io::ErrorKind::TimedOut);
         assert!(
@@ -525,10 +532,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_busy_keep_alive_connection_is_never_cut_off() {
-        let (mut io, mut client, clock) = connection();
-        client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
-        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
-        exchange(&mut io, &mut client, &clock, false).await;
+        let (mut io, mut client, clock) = answered_once(connection()).await;
         // A request every 9 s (the timeout is 10 s), for five timeouts.
         for _ in 0..6 {
             assert!(still_waiting_after(&mut io, TIMEOUT - Duration::from_secs(1)).await);
@@ -542,12 +546,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_timeout_too_long_to_add_to_the_clock_is_no_deadline() {
-        let (server, mut client) = duplex(1024);
+        let (server, client) = duplex(1024);
         let clock = HeadClock::new(Duration::MAX);
-        let mut io = DeadlineIo::new(server, Arc::clone(&clock));
-        client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
-        assert_eq!(protocol(&mut io).await.unwrap(), Protocol::Http1);
-        exchange(&mut io, &mut client, &clock, false).await;
+        let io = DeadlineIo::new(server, Arc::clone(&clock));
+        let (mut io, _client, _) = answered_once((io, client, clock)).await;
         assert!(still_waiting_after(&mut io, Duration::from_secs(365 * 24 * 60 * 60)).await);
     }
 
